@@ -1,0 +1,53 @@
+"""Paths and secrets, resolved from the environment (never from the repository)."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+DEV_PSEUDONYM_KEY = "journeys-development-key-not-for-real-data"
+
+
+@dataclass(frozen=True)
+class Paths:
+    landing: Path
+    warehouse: Path
+    serving: Path
+    publications: Path
+
+
+def paths(
+    landing: str | Path | None = None,
+    warehouse: str | Path | None = None,
+    serving: str | Path | None = None,
+    publications: str | Path | None = None,
+) -> Paths:
+    """Explicit values win, then JOURNEYS_* environment variables, then the documented defaults."""
+    return Paths(
+        landing=Path(landing or os.environ.get("JOURNEYS_LANDING", "data/landing")).absolute(),
+        warehouse=Path(warehouse or os.environ.get("JOURNEYS_WAREHOUSE", "data/warehouse.duckdb")).absolute(),
+        serving=Path(serving or os.environ.get("JOURNEYS_SERVING", "data/serving.duckdb")).absolute(),
+        publications=Path(
+            publications or os.environ.get("JOURNEYS_PUBLICATIONS", "data/publications")
+        ).absolute(),
+    )
+
+
+def pseudonym_key() -> bytes:
+    """The HMAC key for client keys. A development default is used only with a loud warning."""
+    key = os.environ.get("JOURNEYS_PSEUDONYM_KEY")
+    if key:
+        return key.encode("utf-8")
+    warnings.warn(
+        "JOURNEYS_PSEUDONYM_KEY is not set: using the DEVELOPMENT pseudonymisation key. "
+        "Client keys are NOT protected; never publish a serving database built this way.",
+        stacklevel=2,
+    )
+    return DEV_PSEUDONYM_KEY.encode("utf-8")
