@@ -6,7 +6,8 @@ Schemas (all in the warehouse file, none of them copied to the serving database)
 - ``raw.submission_rows``: every data row of every loaded file, all values as text (NULL = empty), with lineage
   (``submission_id``, ``source_line``). Restricted: holds attributors, CLIENTID.
 - ``raw.malformed_lines``: lines DuckDB's CSV reader could not parse into the header's columns (restricted).
-- ``raw.extra_columns``: unknown extra columns, kept aside: column name and the count of non-empty values.
+- ``raw.extra_columns``: unknown extra columns, reported: column name and the count of non-empty values;
+  ``raw.extra_values`` keeps their values aside per row (restricted: may hold free text).
 - ``quarantine.rows``: one row per (data row, failed rule) with the offending values (restricted).
 - ``gate.rule_results``: per submission and rule, how many rows failed (the ``marts.data_quality`` source).
 
@@ -75,6 +76,12 @@ create table if not exists raw.extra_columns (
     submission_id bigint not null,
     column_name   varchar not null,
     values_present bigint not null
+);
+
+create table if not exists raw.extra_values (
+    submission_id bigint not null,
+    source_line   bigint not null,
+    values_json   varchar            -- the unknown columns' values of one row, kept aside (restricted)
 );
 
 create table if not exists quarantine.rows (

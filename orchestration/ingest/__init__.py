@@ -1,0 +1,1 @@
+"""Ingestion: find submission files in the landing directory, log them, load their rows into ``raw``."""

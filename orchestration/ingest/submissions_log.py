@@ -1,0 +1,103 @@
+"""The submissions log (``ingest.submissions``): what was received, and what became of it.
+
+A submission is identified by (provider, reporting month, SHA-256). Rules (submission-format.md):
+- a file already logged under the same relative path with the same bytes has been seen: nothing happens;
+- the same bytes for the same provider and month, under any name, are a ``duplicate`` and load nothing;
+- several different usable files for one provider and month: the one received last wins as a whole, the
+  others become ``superseded`` (a rejected file replaces nothing).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+
+from orchestration.ingest.landing import LandingFile
+from orchestration.ingest.naming import FileName
+from orchestration.ingest.scan import FileScan
+
+
+def already_seen(con: duckdb.DuckDBPyConnection, file: LandingFile, sha256: str) -> bool:
+    row = con.execute(
+        "select 1 from ingest.submissions where file_name = $n and file_sha256 = $h limit 1",
+        {"n": file.relative_name, "h": sha256},
+    ).fetchone()
+    return row is not None
+
+
+def duplicate_of(con: duckdb.DuckDBPyConnection, name: FileName, sha256: str) -> int | None:
+    row = con.execute(
+        "select min(submission_id) from ingest.submissions "
+        "where provider_code = $p and reporting_month = $m and file_sha256 = $h and status <> 'duplicate'",
+        {"p": name.provider_code, "m": name.reporting_month, "h": sha256},
+    ).fetchone()
+    return row[0] if row else None
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    scan: FileScan,
+    name: FileName | None,
+    status: str,
+    reason: str | None = None,
+    duplicate: int | None = None,
+) -> int:
+    """Insert one log row and return its submission id."""
+    row = con.execute(
+        """
+        insert into ingest.submissions (submission_id, provider_code, reporting_month, file_name, file_sha256,
+            file_size, received_at, logged_at, status, reason, duplicate_of)
+        values (nextval('ingest.submission_id_seq'), $p, $m, $n, $h, $s, $r, $l, $status, $reason, $dup)
+        returning submission_id
+        """,
+        {
+            "p": name.provider_code if name else None,
+            "m": name.reporting_month if name else None,
+            "n": file.relative_name,
+            "h": scan.sha256,
+            "s": scan.size,
+            "r": file.received_at,
+            "l": datetime.now(tz=UTC).replace(tzinfo=None),
+            "status": status,
+            "reason": reason,
+            "dup": duplicate,
+        },
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def reject(con: duckdb.DuckDBPyConnection, submission_id: int, reason: str) -> None:
+    con.execute(
+        "update ingest.submissions set status = 'rejected', reason = $r where submission_id = $id",
+        {"r": reason, "id": submission_id},
+    )
+
+
+def resolve_superseded(con: duckdb.DuckDBPyConnection) -> int:
+    """Per provider and month, the usable file received last wins; the others become ``superseded``.
+
+    Set-based and idempotent; returns how many submissions changed to superseded.
+    """
+    changed = con.execute(
+        """
+        with usable as (
+            select submission_id, provider_code, reporting_month,
+                   first_value(submission_id) over (
+                       partition by provider_code, reporting_month
+                       order by received_at desc, encode(file_name) desc
+                   ) as winner
+            from ingest.submissions
+            where status in ('accepted', 'partially_accepted', 'superseded')
+        )
+        update ingest.submissions s
+        set status = 'superseded', superseded_by = u.winner
+        from usable u
+        where s.submission_id = u.submission_id and u.winner <> u.submission_id
+          and (s.status <> 'superseded' or s.superseded_by is distinct from u.winner)
+        returning s.submission_id
+        """
+    ).fetchall()
+    return len(changed)
