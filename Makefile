@@ -10,6 +10,7 @@ export JOURNEYS_LANDING  ?= data/landing
 export JOURNEYS_WAREHOUSE ?= data/warehouse.duckdb
 export JOURNEYS_SERVING  ?= data/serving.duckdb
 export DAGSTER_HOME      ?= $(CURDIR)/.dagster_home
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: setup demo test lint bench clean dev
 
@@ -19,22 +20,28 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# The dbt manifest, prepared the dagster-dbt way whenever the dbt project changes (not at every import).
+MANIFEST := dbt_project/target/manifest.json
+$(MANIFEST): $(STAMP) $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print 2>/dev/null) $(wildcard seeds/*.csv)
+	$(BIN)/dagster-dbt project prepare-and-package --file orchestration/dbt_project.py
+	@touch $(MANIFEST)
 
-demo: $(STAMP)
+setup: $(STAMP) $(MANIFEST)
+
+demo: setup
 	@mkdir -p $(DAGSTER_HOME)
 	$(BIN)/journeys generate --out $(JOURNEYS_LANDING) --clients 2000 --providers 6 --seed 7
 	$(BIN)/journeys run
 
-test: $(STAMP)
+test: setup
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/pytest
 
-dev: $(STAMP)
+dev: setup
 	@mkdir -p $(DAGSTER_HOME)
 	$(BIN)/dagster dev -m orchestration.definitions
 
-bench: $(STAMP)
+bench: setup
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -21,6 +21,7 @@ class Paths:
     warehouse: Path
     serving: Path
     publications: Path
+    reports: Path  # provider feedback reports, one folder per provider
 
 
 def paths(
@@ -28,6 +29,7 @@ def paths(
     warehouse: str | Path | None = None,
     serving: str | Path | None = None,
     publications: str | Path | None = None,
+    reports: str | Path | None = None,
 ) -> Paths:
     """Explicit values win, then JOURNEYS_* environment variables, then the documented defaults."""
     return Paths(
@@ -37,6 +39,7 @@ def paths(
         publications=Path(
             publications or os.environ.get("JOURNEYS_PUBLICATIONS", "data/publications")
         ).absolute(),
+        reports=Path(reports or os.environ.get("JOURNEYS_REPORTS", "data/reports")).absolute(),
     )
 
 

@@ -57,8 +57,10 @@ def load_csv(
             f"select $sid, rec + 1, {select_columns} from (select row_number() over () as rec, * from {reader})",
             params,
         ).fetchone()[0]  # type: ignore[index]
-        rejects = con.execute("select line, error_type from journeys_rejects order by line").fetchall()
-        unterminated = [line for line, kind in rejects if kind == "UNQUOTED VALUE"]
+        rejects = con.execute(
+            "select line, string_agg(distinct error_type, '; ') from journeys_rejects group by line order by line"
+        ).fetchall()
+        unterminated = [line for line, kinds in rejects if "UNQUOTED VALUE" in kinds]
         if unterminated:
             raise FileRejected(
                 f"a quoted value opened on line {unterminated[0]} is never closed, so the rest of the file cannot "
@@ -66,8 +68,9 @@ def load_csv(
             )
         if rejects:
             con.execute(
-                "insert into raw.malformed_lines select $sid, line, error_type || ': ' || error_message, "
-                "left(csv_line, 2000) from journeys_rejects",
+                "insert into raw.malformed_lines select $sid, line, "
+                "string_agg(distinct error_type || ': ' || error_message, '; '), "
+                "left(ltrim(any_value(csv_line), chr(10) || chr(13)), 2000) from journeys_rejects group by line",
                 {"sid": submission_id},
             )
         occupied = sorted({int(line) for line, _ in rejects} | set(blank_lines or []))

@@ -1,0 +1,58 @@
+"""The dbt project as Dagster assets (one graph: gated submissions → staging → intermediate → marts).
+
+The manifest is prepared the supported way: ``prepare_if_dev()`` under ``dagster dev``; otherwise
+``make setup`` runs ``dagster-dbt project prepare-and-package`` on
+:mod:`orchestration.dbt_project` (it is not parsed at every import).
+dbt tests appear as asset checks. All dbt sources map to the ``gated_submissions`` asset.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.dbt_project import dbt_project
+from orchestration.resources import JourneysConfig
+
+if not dbt_project.manifest_path.exists():
+    raise RuntimeError(
+        f"dbt manifest not found at {dbt_project.manifest_path}; run 'make setup' "
+        "(it runs: dagster-dbt project prepare-and-package --file orchestration/dbt_project.py)"
+    )
+
+
+class JourneysTranslator(DagsterDbtTranslator):
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey("gated_submissions")
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=JourneysTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)
+    ),
+)
+def journeys_dbt_assets(
+    context: AssetExecutionContext, dbt: DbtCliResource, journeys: JourneysConfig
+) -> Iterator[Any]:
+    paths = journeys.paths()
+    os.environ["JOURNEYS_WAREHOUSE"] = str(paths.warehouse)  # read by profiles.yml in the dbt subprocess
+    dbt_vars = {"as_of": journeys.as_of} if journeys.as_of else {}
+    args = ["build"]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    yield from dbt.cli(args, context=context).stream()

@@ -1,0 +1,120 @@
+"""Ingestion and the quality gate as assets; the gate's reconciliation as blocking asset checks."""
+
+from __future__ import annotations
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    asset_check,
+)
+
+from orchestration.gate import render_report, run_gate
+from orchestration.ingest.run import ingest_landing
+from orchestration.ingest.submissions_log import resolve_superseded
+from orchestration.resources import JourneysConfig
+from orchestration.warehouse import connect
+
+
+@asset(group_name="ingest", description="New files in the landing directory, logged and loaded into raw (restricted).")
+def landing_submissions(context: AssetExecutionContext, journeys: JourneysConfig) -> MaterializeResult:
+    paths = journeys.paths()
+    with connect(paths.warehouse) as con:
+        summary = ingest_landing(con, paths.landing, as_of=journeys.as_of_date())
+    context.log.info(summary.describe())
+    for file_name, reason in summary.rejections:
+        context.log.warning(f"rejected {file_name}: {reason}")
+    return MaterializeResult(
+        metadata={
+            "summary": summary.describe(),
+            "files_seen": summary.files_seen,
+            "loaded": summary.loaded,
+            "duplicate": summary.duplicate,
+            "rejected": summary.rejected,
+            "rows_loaded": summary.rows_loaded,
+            "malformed_lines": summary.malformed_lines,
+        }
+    )
+
+
+@asset(
+    group_name="gate",
+    deps=[landing_submissions],
+    description="Great Expectations gate over every loaded submission: rows accepted or quarantined with a rule, "
+    "broken files rejected; then the latest usable file per provider and month wins (others superseded).",
+)
+def gated_submissions(context: AssetExecutionContext, journeys: JourneysConfig) -> MaterializeResult:
+    paths = journeys.paths()
+    outcomes = []
+    with connect(paths.warehouse) as con:
+        pending = [
+            r[0]
+            for r in con.execute(
+                "select submission_id from ingest.submissions where status = 'loaded' order by submission_id"
+            ).fetchall()
+        ]
+        for submission_id in pending:
+            outcome = run_gate(con, submission_id, max_failure_share=journeys.max_failure_share)
+            outcomes.append(outcome)
+            _write_report(con, submission_id, paths.reports)
+        superseded = resolve_superseded(con)
+        statuses = dict(
+            con.execute("select status, count(*) from ingest.submissions group by status order by status").fetchall()
+        )
+    context.log.info(f"gated {len(outcomes)} submissions; {superseded} superseded; statuses {statuses}")
+    return MaterializeResult(
+        metadata={
+            "gated": len(outcomes),
+            "newly_superseded": superseded,
+            "statuses": MetadataValue.json(statuses),
+        }
+    )
+
+
+def _write_report(con, submission_id: int, reports_dir) -> None:  # type: ignore[no-untyped-def]
+    provider, file_name = con.execute(
+        "select coalesce(provider_code, '_unknown'), file_name from ingest.submissions where submission_id = $id",
+        {"id": submission_id},
+    ).fetchone()
+    folder = reports_dir / provider
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = file_name.replace("/", "__").removesuffix(".csv")
+    (folder / f"{submission_id:06d}_{stem}.md").write_text(render_report(con, submission_id), encoding="utf-8")
+
+
+@asset_check(
+    asset=gated_submissions,
+    blocking=True,
+    description="Every row of every gated submission is accepted or quarantined: rows_total = accepted + quarantined.",
+)
+def rows_reconcile(journeys: JourneysConfig) -> AssetCheckResult:
+    with connect(journeys.paths().warehouse) as con:
+        bad = con.execute(
+            """
+            select s.submission_id, s.file_name, s.rows_total, s.rows_accepted, s.rows_quarantined,
+                   (select count(*) from raw.submission_rows r where r.submission_id = s.submission_id)
+                 + (select count(*) from raw.malformed_lines m where m.submission_id = s.submission_id) as rows_read
+            from ingest.submissions s
+            where s.status in ('accepted', 'partially_accepted', 'rejected', 'superseded') and s.rows_total is not null
+              and (s.rows_total <> s.rows_accepted + s.rows_quarantined or s.rows_total <> rows_read)
+            """
+        ).fetchall()
+    return AssetCheckResult(
+        passed=not bad,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={"submissions_not_reconciling": MetadataValue.json([list(map(str, r)) for r in bad[:20]])},
+    )
+
+
+@asset_check(
+    asset=gated_submissions,
+    blocking=True,
+    description="No submission is left loaded but ungated (a crash between load and gate is finished next run).",
+)
+def all_submissions_gated(journeys: JourneysConfig) -> AssetCheckResult:
+    with connect(journeys.paths().warehouse) as con:
+        (pending,) = con.execute("select count(*) from ingest.submissions where status = 'loaded'").fetchone()  # type: ignore[misc]
+    return AssetCheckResult(passed=pending == 0, metadata={"ungated": pending})

@@ -1,0 +1,42 @@
+"""The serving snapshot for BI tools, behind the marts-sanity suite."""
+
+from __future__ import annotations
+
+from dagster import AssetCheckResult, AssetCheckSpec, AssetExecutionContext, AssetKey, MaterializeResult, asset
+
+from orchestration.gate import run_marts_sanity
+from orchestration.resources import JourneysConfig
+from orchestration.serving import publish_snapshot
+from orchestration.warehouse import connect
+
+MARTS = (
+    "episodes", "journeys", "transfers", "retention_3_months", "transfer_outcomes", "qs8_measures",
+    "qs8_structure", "nice_concordance", "submissions", "data_quality",
+)  # fmt: skip
+
+
+@asset(
+    group_name="serving",
+    deps=[AssetKey(name) for name in MARTS],
+    check_specs=[AssetCheckSpec("marts_sanity", asset="serving_snapshot", blocking=True)],
+    description="serving.duckdb: schema marts only, published atomically (new file, then rename) after the "
+    "marts-sanity suite passes. BI tools open it read-only.",
+)
+def serving_snapshot(context: AssetExecutionContext, journeys: JourneysConfig):  # type: ignore[no-untyped-def]
+    paths = journeys.paths()
+    with connect(paths.warehouse, read_only=True) as con:
+        results = run_marts_sanity(con)
+    failed = [r for r in results if not r.passed]
+    yield AssetCheckResult(
+        check_name="marts_sanity",
+        passed=not failed,
+        metadata={r.name: ("pass" if r.passed else f"FAIL: {r.details}") for r in results},
+    )
+    if failed:
+        raise RuntimeError(
+            "marts sanity failed, the serving snapshot was NOT published (the previous one stays): "
+            + "; ".join(f"{r.name}: {r.details}" for r in failed)
+        )
+    snapshot = publish_snapshot(paths.warehouse, paths.serving)
+    context.log.info(f"published {snapshot.path} ({sum(snapshot.tables.values()):,} rows)")
+    yield MaterializeResult(metadata={"path": str(snapshot.path), **snapshot.tables})

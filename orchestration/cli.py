@@ -1,0 +1,137 @@
+"""The ``journeys`` command: generate, run, validate. One readable summary; non-zero exit with one line on failure."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+from pathlib import Path
+
+from orchestration.resources import parse_as_of
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"journeys: error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from orchestration.generate import generate
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("generating submissions", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            summary = generate(
+                Path(args.out),
+                clients=args.clients,
+                providers=args.providers,
+                start=args.start,
+                end=args.end,
+                seed=args.seed,
+                error_rate=args.error_rate,
+                progress=progress,
+            )
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+    print(summary.describe())
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    for flag, env in (
+        ("landing", "JOURNEYS_LANDING"),
+        ("warehouse", "JOURNEYS_WAREHOUSE"),
+        ("serving", "JOURNEYS_SERVING"),
+    ):
+        value = getattr(args, flag)
+        if value:
+            os.environ[env] = str(Path(value).absolute())
+    try:
+        parse_as_of(args.as_of)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    if not os.environ.get("JOURNEYS_PSEUDONYM_KEY"):
+        print(
+            "journeys: WARNING: JOURNEYS_PSEUDONYM_KEY is not set; using the development key. "
+            "Never publish a serving database built this way.",
+            file=sys.stderr,
+        )
+    from orchestration.pipeline import run_pipeline
+
+    outcome = run_pipeline(as_of=args.as_of or "")
+    print(outcome.summary)
+    if not outcome.success:
+        return _fail(outcome.failure or "the run failed")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from orchestration.gate import validate_files
+
+    paths = [Path(p) for p in args.files]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(missing)}")
+    results = validate_files(paths, max_failure_share=args.max_failure_share)
+    rejected = 0
+    for result in results:
+        print(result.report)
+        rejected += result.rejected
+    print(f"{len(results)} file(s) checked: {len(results) - rejected} would be accepted, {rejected} would be rejected")
+    return 1 if rejected else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="journeys", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write realistic synthetic monthly submissions")
+    gen.add_argument("--out", required=True, help="directory to write <AGNCY>/<AGNCY>_<YYYY-MM>.csv into")
+    gen.add_argument("--clients", type=int, default=2000)
+    gen.add_argument("--providers", type=int, default=6)
+    gen.add_argument("--start", default="2025-01", help="first reporting month, YYYY-MM")
+    gen.add_argument("--end", default="2026-06", help="last reporting month, YYYY-MM")
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--error-rate", type=float, default=0.0, help="share of rows given a realistic fault")
+    gen.set_defaults(func=cmd_generate)
+
+    run = sub.add_parser("run", help="ingest → gate → dbt → marts → serving snapshot, through Dagster")
+    run.add_argument("--landing", help="landing directory (default $JOURNEYS_LANDING or data/landing)")
+    run.add_argument("--warehouse", help="warehouse DuckDB file (default $JOURNEYS_WAREHOUSE or data/warehouse.duckdb)")
+    run.add_argument("--serving", help="serving DuckDB file (default $JOURNEYS_SERVING or data/serving.duckdb)")
+    run.add_argument("--as-of", help="reporting date, a month end (YYYY-MM-DD); later months are left out")
+    run.set_defaults(func=cmd_run)
+
+    val = sub.add_parser("validate", help="gate files without loading them; exit 1 if any would be rejected")
+    val.add_argument("files", nargs="+", metavar="FILE")
+    val.add_argument("--max-failure-share", type=float, default=0.5)
+    val.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        return _fail(str(exc), USAGE_ERROR)
+    except KeyboardInterrupt:
+        return _fail("interrupted; the warehouse and the serving snapshot are left as they were", 130)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""``journeys run``: the pipeline job executed in-process through Dagster, summarised for a person."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
+
+from orchestration.progress import run_config
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    success: bool
+    summary: str
+    failure: str | None = None
+
+
+def _instance() -> DagsterInstance:
+    home = os.environ.get("DAGSTER_HOME")
+    if home and Path(home).is_dir():
+        return DagsterInstance.get()  # runs show up in the UI's run history
+    return DagsterInstance.ephemeral()
+
+
+def run_pipeline(as_of: str = "", job_name: str = "journeys_pipeline") -> RunOutcome:
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def(job_name)
+    with _instance() as instance:
+        result = job.execute_in_process(
+            run_config=run_config({"as_of": as_of}), instance=instance, raise_on_error=False
+        )
+        return RunOutcome(success=result.success, summary=_summary(result), failure=_first_failure(result))
+
+
+def _materialisation_metadata(result: ExecuteInProcessResult, asset: str) -> dict[str, object]:
+    for event in result.get_asset_materialization_events():
+        if event.asset_key is not None and event.asset_key.to_user_string() == asset:
+            mat = event.step_materialization_data.materialization
+            return {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
+    return {}
+
+
+def _summary(result: ExecuteInProcessResult) -> str:
+    ingest = _materialisation_metadata(result, "landing_submissions")
+    gate = _materialisation_metadata(result, "gated_submissions")
+    serving = _materialisation_metadata(result, "serving_snapshot")
+    lines = []
+    if ingest:
+        lines.append(f"ingest:  {ingest.get('summary')}")
+    if gate:
+        lines.append(f"gate:    {gate.get('gated')} submissions gated; log by status: {gate.get('statuses')}")
+    if serving:
+        rows = {k: v for k, v in serving.items() if k != "path"}
+        lines.append(f"serving: {serving.get('path')} ({', '.join(f'{k} {v}' for k, v in rows.items())})")
+    lines.append("run:     " + ("succeeded" if result.success else "FAILED"))
+    return "\n".join(lines)
+
+
+def _first_failure(result: ExecuteInProcessResult) -> str | None:
+    if result.success:
+        return None
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.STEP_FAILURE:
+            error = event.step_failure_data.error
+            message = (error.message if error else "step failed").strip().splitlines()
+            text = message[-1] if message else "step failed"
+            if error and error.cause:
+                text = (error.cause.message or text).strip().splitlines()[0]
+            return f"step {event.step_key} failed: {text}"
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if evaluation is not None and not getattr(evaluation, "passed", True):
+                return f"blocking check {evaluation.check_name} failed on {evaluation.asset_key.to_user_string()}"
+    return "the run failed"

@@ -1,0 +1,41 @@
+"""Run configuration shared by every asset: where things are, the reporting date, the gate threshold."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from dagster import ConfigurableResource
+from pydantic import Field
+
+from orchestration.settings import Paths, paths
+
+
+def parse_as_of(value: str | None) -> date | None:
+    """An explicit reporting date must be a month end (anything else is a usage error)."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"--as-of {value!r} is not a date in YYYY-MM-DD form") from exc
+    if day.day != calendar.monthrange(day.year, day.month)[1]:
+        raise ValueError(f"--as-of {value} is not a month end; use the last day of a month, e.g. 2025-06-30")
+    return day
+
+
+class JourneysConfig(ConfigurableResource):  # type: ignore[type-arg]
+    """Blank paths fall back to JOURNEYS_LANDING / JOURNEYS_WAREHOUSE / JOURNEYS_SERVING, then the defaults."""
+
+    landing: str = Field(default="", description="Landing directory (blank: $JOURNEYS_LANDING or data/landing)")
+    warehouse: str = Field(default="", description="Warehouse DuckDB file (blank: $JOURNEYS_WAREHOUSE)")
+    serving: str = Field(default="", description="Serving DuckDB file (blank: $JOURNEYS_SERVING)")
+    publications: str = Field(default="", description="Publication packs directory (blank: data/publications)")
+    as_of: str = Field(default="", description="Reporting date (a month end); blank: the latest submitted month")
+    max_failure_share: float = Field(default=0.5, description="Reject a file when more than this share of rows fail")
+
+    def paths(self) -> Paths:
+        return paths(self.landing or None, self.warehouse or None, self.serving or None, self.publications or None)
+
+    def as_of_date(self) -> date | None:
+        return parse_as_of(self.as_of)

@@ -1,0 +1,28 @@
+"""Submission files for tests: a valid row with overrides, a file writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orchestration.warehouse import SUBMISSION_COLUMNS
+
+HEADER = ",".join(c.upper() for c in SUBMISSION_COLUMNS)
+
+
+def row(**values: str) -> str:
+    """A data line with sensible valid defaults, overridden by keyword (lower-case column names)."""
+    base = {
+        "agncy": "P0001", "clientid": "C1", "finitial": "J", "sinitial": "S", "dob": "1980-01-02", "sex": "M",
+        "la": "E06000001", "episodid": "E1", "refld": "2025-01-02", "triaged": "2025-01-05", "drug1": "1011",
+        "injstat": "N", "mhneed": "Y", "depanx": "N", "mhpsytx": "N", "disd": "", "disrsn": "", "modid": "M1",
+        "modal": "95", "modset": "1", "modst": "2025-01-06", "modend": "", "modexit": "", "subid": "S1",
+        "subint": "PSYCNMG", "subst": "2025-01-06", "subend": "",
+    }  # fmt: skip
+    base.update(values)
+    return ",".join(base[c] for c in SUBMISSION_COLUMNS)
+
+
+def write_submission(path: Path, lines: list[str], header: str = HEADER) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return path
