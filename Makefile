@@ -28,8 +28,11 @@ $(MANIFEST): $(STAMP) $(shell find dbt_project -path dbt_project/target -prune -
 
 setup: $(STAMP) $(MANIFEST)
 
-demo: setup
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	@mkdir -p $(DAGSTER_HOME)
+	ln -sf $(CURDIR)/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+demo: setup $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/journeys generate --out $(JOURNEYS_LANDING) --clients 2000 --providers 6 --seed 7
 	$(BIN)/journeys run
 
@@ -37,8 +40,7 @@ test: setup
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/pytest
 
-dev: setup
-	@mkdir -p $(DAGSTER_HOME)
+dev: setup $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions
 
 bench: setup

@@ -29,6 +29,9 @@ SUBMISSION_COLUMNS: tuple[str, ...] = (
     "modst", "modend", "modexit", "subid", "subint", "subst", "subend",
 )  # fmt: skip
 
+# The Dagster concurrency pool of every step that opens the warehouse (dagster.yaml limits it to one at a time).
+WRITER_POOL = "duckdb_writer"
+
 # Submission statuses as published in marts.submissions. ``loaded`` is internal: rows are in raw, the gate
 # has not decided yet (a crash between the two leaves ``loaded`` rows that the next run gates).
 STATUSES = ("loaded", "accepted", "partially_accepted", "rejected", "duplicate", "superseded")

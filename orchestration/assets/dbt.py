@@ -18,6 +18,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import JourneysConfig
+from orchestration.warehouse import WRITER_POOL
 
 if not dbt_project.manifest_path.exists():
     raise RuntimeError(
@@ -42,13 +43,12 @@ class JourneysTranslator(DagsterDbtTranslator):
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    pool=WRITER_POOL,
     dagster_dbt_translator=JourneysTranslator(
         settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)
     ),
 )
-def journeys_dbt_assets(
-    context: AssetExecutionContext, dbt: DbtCliResource, journeys: JourneysConfig
-) -> Iterator[Any]:
+def journeys_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, journeys: JourneysConfig) -> Iterator[Any]:
     paths = journeys.paths()
     os.environ["JOURNEYS_WAREHOUSE"] = str(paths.warehouse)  # read by profiles.yml in the dbt subprocess
     dbt_vars = {"as_of": journeys.as_of} if journeys.as_of else {}

@@ -16,10 +16,14 @@ from orchestration.gate import render_report, run_gate
 from orchestration.ingest.run import ingest_landing
 from orchestration.ingest.submissions_log import resolve_superseded
 from orchestration.resources import JourneysConfig
-from orchestration.warehouse import connect
+from orchestration.warehouse import WRITER_POOL, connect
 
 
-@asset(group_name="ingest", description="New files in the landing directory, logged and loaded into raw (restricted).")
+@asset(
+    group_name="ingest",
+    pool=WRITER_POOL,
+    description="New files in the landing directory, logged and loaded into raw (restricted).",
+)
 def landing_submissions(context: AssetExecutionContext, journeys: JourneysConfig) -> MaterializeResult:
     paths = journeys.paths()
     with connect(paths.warehouse) as con:
@@ -42,6 +46,7 @@ def landing_submissions(context: AssetExecutionContext, journeys: JourneysConfig
 
 @asset(
     group_name="gate",
+    pool=WRITER_POOL,
     deps=[landing_submissions],
     description="Great Expectations gate over every loaded submission: rows accepted or quarantined with a rule, "
     "broken files rejected; then the latest usable file per provider and month wins (others superseded).",
@@ -88,6 +93,7 @@ def _write_report(con, submission_id: int, reports_dir) -> None:  # type: ignore
 @asset_check(
     asset=gated_submissions,
     blocking=True,
+    pool=WRITER_POOL,
     description="Every row of every gated submission is accepted or quarantined: rows_total = accepted + quarantined.",
 )
 def rows_reconcile(journeys: JourneysConfig) -> AssetCheckResult:
@@ -112,6 +118,7 @@ def rows_reconcile(journeys: JourneysConfig) -> AssetCheckResult:
 @asset_check(
     asset=gated_submissions,
     blocking=True,
+    pool=WRITER_POOL,
     description="No submission is left loaded but ungated (a crash between load and gate is finished next run).",
 )
 def all_submissions_gated(journeys: JourneysConfig) -> AssetCheckResult:

@@ -7,7 +7,7 @@ from dagster import AssetCheckResult, AssetCheckSpec, AssetExecutionContext, Ass
 from orchestration.gate import run_marts_sanity
 from orchestration.resources import JourneysConfig
 from orchestration.serving import publish_snapshot
-from orchestration.warehouse import connect
+from orchestration.warehouse import WRITER_POOL, connect
 
 MARTS = (
     "episodes", "journeys", "transfers", "retention_3_months", "transfer_outcomes", "qs8_measures",
@@ -17,6 +17,7 @@ MARTS = (
 
 @asset(
     group_name="serving",
+    pool=WRITER_POOL,
     deps=[AssetKey(name) for name in MARTS],
     check_specs=[AssetCheckSpec("marts_sanity", asset="serving_snapshot", blocking=True)],
     description="serving.duckdb: schema marts only, published atomically (new file, then rename) after the "
