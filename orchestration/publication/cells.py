@@ -13,11 +13,10 @@ connection to the serving snapshot works):
 
 from __future__ import annotations
 
-from datetime import date
-
 import duckdb
 
 from orchestration.publication.reference import ENGLAND_CODE, ENGLAND_NAME, GEO_TABLE
+from orchestration.publication.sqltext import date_literal, quote
 from orchestration.publication.suppression import suppress_cells
 from orchestration.publication.tables import PUBLISHED_TABLES, MartTable, published_columns
 from orchestration.publication.window import Window
@@ -26,22 +25,15 @@ CELLS_TABLE = "_pub_cells"
 SUPPRESSED_TABLE = "_pub_suppressed"
 
 
-def _date(day: date) -> str:
-    return f"date '{day.isoformat()}'"
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def window_filter(table: MartTable, window: Window, alias: str = "t") -> str:
     """SQL predicate: the table's rows inside the window (QS8: the months, plus the financial year of M)."""
-    months = f"{alias}.{table.period_column} between {_date(window.first_month)} and {_date(window.month)}"
+    first, last = date_literal(window.first_month), date_literal(window.month)
+    months = f"{alias}.{table.period_column} between {first} and {last}"
     if table.period_type_column is None:
         return months
     return (
         f"(({alias}.period_type = 'month' and {months}) or ({alias}.period_type = 'financial_year'"
-        f" and {alias}.period_start <= {_date(window.month)} and {alias}.period_end >= {_date(window.month)}))"
+        f" and {alias}.period_start <= {last} and {alias}.period_end >= {last}))"
     )
 
 
@@ -49,24 +41,24 @@ def _cells_sql(table: MartTable, window: Window) -> str:
     measure = f"t.{table.measure_column}" if table.measure_column else "''"
     period_type = f"t.{table.period_type_column}" if table.period_type_column else "''"
     unpivot = " union all ".join(
-        f"select {_quote(c)} as count_name, {c}::bigint as value, * exclude ({', '.join(table.counts)}) from base"
+        f"select {quote(c)} as count_name, {c}::bigint as value, * exclude ({', '.join(table.counts)}) from base"
         for c in table.counts
     )
     return f"""
         with base as (
-            select {_quote(table.name)} as table_name,
+            select {quote(table.name)} as table_name,
                    {measure} as measure_key,
                    {period_type} as period_type_key,
                    t.{table.period_column} as period_key,
                    t.geography_level,
                    t.geography_code,
-                   case t.geography_level when 'la' then g.region_code when 'region' then {_quote(ENGLAND_CODE)}
+                   case t.geography_level when 'la' then g.region_code when 'region' then {quote(ENGLAND_CODE)}
                    end as parent_code,
                    {", ".join(f"t.{c}" for c in table.counts)}
             from marts.{table.name} as t
             left join {GEO_TABLE} as g on t.geography_level = 'la' and g.la_code = t.geography_code
             where {window_filter(table, window)}
-              and ((t.geography_level = 'national' and t.geography_code = {_quote(ENGLAND_CODE)})
+              and ((t.geography_level = 'national' and t.geography_code = {quote(ENGLAND_CODE)})
                    or (t.geography_level = 'region'
                        and t.geography_code in (select region_code from {GEO_TABLE}))
                    or (t.geography_level = 'la' and g.la_code is not null))
@@ -94,9 +86,9 @@ def out_table(table: MartTable) -> str:
 def _published_sql(table: MartTable, region_code: str) -> str:
     count_columns = []
     for c in table.counts:
-        count_columns.append(f"max(value) filter (where count_name = {_quote(c)} and not suppressed) as {c}")
+        count_columns.append(f"max(value) filter (where count_name = {quote(c)} and not suppressed) as {c}")
         count_columns.append(
-            f"coalesce(bool_or(suppressed) filter (where count_name = {_quote(c)}), false) as {c}_suppressed"
+            f"coalesce(bool_or(suppressed) filter (where count_name = {quote(c)}), false) as {c}_suppressed"
         )
     rate_hidden = " or ".join(f"p.{c}_suppressed" for c in table.rate.inputs)
     key_join = [
@@ -111,13 +103,13 @@ def _published_sql(table: MartTable, region_code: str) -> str:
     values = []
     for c in table.counts:
         values += [f"p.{c}", f"p.{c}_suppressed"]
-    region = _quote(region_code)
+    region = quote(region_code)
     return f"""
         with p as (
             select measure_key, period_type_key, period_key, geography_level, geography_code,
                    {", ".join(count_columns)}
             from {SUPPRESSED_TABLE}
-            where table_name = {_quote(table.name)}
+            where table_name = {quote(table.name)}
               and (geography_level = 'national'
                    or (geography_level = 'region' and geography_code = {region})
                    or (geography_level = 'la' and parent_code = {region}))
@@ -127,7 +119,7 @@ def _published_sql(table: MartTable, region_code: str) -> str:
         select {", ".join(f"t.{c}" for c in table.leading_columns)},
                t.geography_level,
                t.geography_code,
-               case t.geography_level when 'national' then {_quote(ENGLAND_NAME)}
+               case t.geography_level when 'national' then {quote(ENGLAND_NAME)}
                                       when 'region' then r.region_name
                                       else g.la_name end as geography_name,
                {", ".join(values)},

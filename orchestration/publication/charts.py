@@ -13,7 +13,7 @@ from html import escape
 WIDTH = 640
 HEIGHT = 280
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 48, 44
-NICE_MAXIMA = (0.05, 0.1, 0.2, 0.25, 0.4, 0.5, 0.6, 0.8, 1.0)
+NICE_MAXIMA = (0.02, 0.04, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0)  # each splits into 4 round ticks
 TICKS = 4
 
 
@@ -59,7 +59,7 @@ def _frame(title: str, x_labels: Sequence[str], series: Sequence[Series], y_max:
         value = y_max * i / TICKS
         y = TOP + plot_h - plot_h * i / TICKS
         parts.append(f'<line x1="{LEFT}" y1="{_num(y)}" x2="{WIDTH - RIGHT}" y2="{_num(y)}" class="grid"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{_num(y + 4)}" text-anchor="end" class="tick">{_percent(value)}</text>')
+        parts.append(f'<text x="{LEFT - 6}" y="{_num(y + 4)}" text-anchor="end" class="tick">{value * 100:g}%</text>')
     for i, label in enumerate(x_labels):
         parts.append(
             f'<text x="{_num(_x(i, len(x_labels)))}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle"'

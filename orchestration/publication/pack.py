@@ -14,7 +14,7 @@ from orchestration.publication import reference
 from orchestration.publication.atomic_dir import replace_directory
 from orchestration.publication.cells import build_suppressed_cells, drop_temp_tables, materialise_published, order_by
 from orchestration.publication.guard import assert_no_attributors
-from orchestration.publication.report import PACK_FORMAT, FileFacts, render_index
+from orchestration.publication.report import PACK_FORMAT, FileFacts, generator, render_index
 from orchestration.publication.suppression import PRIMARY_MAX, PRIMARY_MIN
 from orchestration.publication.tables import PUBLISHED_TABLES, MartTable, published_columns
 from orchestration.publication.window import (
@@ -97,6 +97,7 @@ def _manifest(
     entries.append({"name": "index.html", "bytes": index.stat().st_size, "sha256": _sha256(index)})
     manifest: dict[str, object] = {
         "pack_format": PACK_FORMAT,
+        "generator": generator(),
         "region_code": region_code,
         "region_name": region_name,
         "month": window.label,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +21,14 @@ from orchestration.publication.window import Window, add_months
 PACK_FORMAT = "journeys regional publication pack v1"
 
 
+def generator() -> str:
+    """The software that wrote the pack (a fact about the code, not the clock, so packs stay diffable)."""
+    try:
+        return f"journeys {importlib.metadata.version('journeys')}"
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "journeys (version unknown)"
+
+
 @dataclass(frozen=True)
 class FileFacts:
     name: str
@@ -26,8 +36,10 @@ class FileFacts:
     suppressed: int
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+@functools.cache
+def _template() -> jinja2.Template:
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return environment.from_string(INDEX_TEMPLATE)
 
 
 def render_index(
@@ -78,22 +90,19 @@ def render_index(
         report_data.financial_year_table(con, region_code, fy_start, fy_label),
         report_data.cohort_table(con, region_code, cohort),
     ]
-    return (
-        _environment()
-        .from_string(INDEX_TEMPLATE)
-        .render(
-            region_code=region_code,
-            region_name=region_name,
-            la_count=la_count,
-            month_label=month_label(window.month),
-            first_month_label=month_label(window.first_month),
-            months_back=window.months_back,
-            fy_label=fy_label,
-            data_as_of=data_as_of.isoformat(),
-            pack_format=PACK_FORMAT,
-            generated_at=generated_at,
-            charts=charts,
-            tables=tables,
-            files=files,
-        )
+    return _template().render(
+        region_code=region_code,
+        region_name=region_name,
+        la_count=la_count,
+        month_label=month_label(window.month),
+        first_month_label=month_label(window.first_month),
+        months_back=window.months_back,
+        fy_label=fy_label,
+        data_as_of=data_as_of.isoformat(),
+        pack_format=PACK_FORMAT,
+        generator=generator(),
+        generated_at=generated_at,
+        charts=charts,
+        tables=tables,
+        files=files,
     )

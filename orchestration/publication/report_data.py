@@ -13,6 +13,7 @@ import duckdb
 from orchestration.publication.cells import out_table
 from orchestration.publication.charts import Series
 from orchestration.publication.reference import ENGLAND_CODE, ENGLAND_NAME, GEO_TABLE
+from orchestration.publication.sqltext import date_literal, quote
 from orchestration.publication.tables import CONCORDANCE, QS8_MEASURES, RETENTION, TRANSFERS, MartTable
 
 MONTH_NAMES = (
@@ -26,14 +27,6 @@ ENGLAND_COLOUR = "#b35806"
 def month_label(month: date, short: bool = False) -> str:
     name = MONTH_NAMES[month.month - 1]
     return f"{name[:3]} {month.year % 100:02d}" if short else f"{name} {month.year}"
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _date(day: date) -> str:
-    return f"date '{day.isoformat()}'"
 
 
 # ----------------------------------------------------------------------------------------------- chart series
@@ -109,14 +102,14 @@ class HtmlTable:
     rows: tuple[tuple[HtmlCell, ...], ...]
 
 
-def _format(value: object, hidden: bool, is_rate: bool) -> HtmlCell:
+def _format(value: float | None, hidden: bool, is_rate: bool) -> HtmlCell:
     if hidden:
         return HtmlCell("*", "suppressed", "not available (suppressed)")
     if value is None:
-        return HtmlCell("–", "missing", "no data, or no denominator")
+        return HtmlCell("–", "missing")
     if is_rate:
-        return HtmlCell(f"{float(value) * 100:.1f}%", "number")  # type: ignore[arg-type]
-    return HtmlCell(f"{int(value):,}", "number")  # type: ignore[call-overload]
+        return HtmlCell(f"{value * 100:.1f}%", "number")
+    return HtmlCell(f"{int(value):,}", "number")
 
 
 def geography_table(
@@ -137,7 +130,7 @@ def geography_table(
     rows = con.execute(
         f"""
         with geos as (
-            select 0 as rank, 'national' as level, {_quote(ENGLAND_CODE)} as code, {_quote(ENGLAND_NAME)} as name
+            select 0 as rank, 'national' as level, {quote(ENGLAND_CODE)} as code, {quote(ENGLAND_NAME)} as name
             union all
             select distinct 1, 'region', region_code, region_name from {GEO_TABLE} where region_code = $region
             union all
@@ -160,7 +153,7 @@ def geography_table(
 
 
 def latest_month_table(con: duckdb.DuckDBPyConnection, region_code: str, month: date) -> HtmlTable:
-    m = _date(month)
+    m = date_literal(month)
     return geography_table(
         con,
         region_code,
@@ -187,7 +180,7 @@ def latest_month_table(con: duckdb.DuckDBPyConnection, region_code: str, month: 
 
 
 def financial_year_table(con: duckdb.DuckDBPyConnection, region_code: str, fy_start: date, label: str) -> HtmlTable:
-    fy = f"period_type = 'financial_year' and period_start = {_date(fy_start)}"
+    fy = f"period_type = 'financial_year' and period_start = {date_literal(fy_start)}"
     return geography_table(
         con,
         region_code,
@@ -209,7 +202,7 @@ def financial_year_table(con: duckdb.DuckDBPyConnection, region_code: str, fy_st
 
 
 def cohort_table(con: duckdb.DuckDBPyConnection, region_code: str, cohort: date) -> HtmlTable:
-    c = _date(cohort)
+    c = date_literal(cohort)
     return geography_table(
         con,
         region_code,

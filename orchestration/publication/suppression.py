@@ -25,9 +25,14 @@ The rules (see the package docstring for the reasoning):
    be recovered by subtraction or addition. It is protected by suppressing its smallest non-zero unsuppressed part
    (ties: geography code, then count column name); when no such part exists, its total (if non-zero and not yet
    suppressed). When the total is missing from the cells (no region row), the parts alone form the constraint.
-   The rule is applied to all constraints at once, repeatedly, until nothing changes (each pass only adds
-   suppression, so it ends), because a secondary suppression can leave another constraint with a single
-   suppressed cell.
+   Order: within a cell group (groups are independent and handled side by side), constraints are protected one
+   at a time in the order LAs within a region, rows, regions within England (then constraint id), re-checking
+   after every suppression, because a suppression made for one constraint often protects another too (fewer
+   cells are lost than when every needy constraint is protected at once), and can also leave another constraint
+   with a single suppressed cell. For speed, each pass protects one constraint per region at once (LA and row
+   constraints of different regions share no cell, so this gives the same result as strictly one at a time), and
+   a regions-within-England constraint only in a pass with nothing else to do. Each pass adds at least one cell,
+   so it ends.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import duckdb
+
+from orchestration.publication.sqltext import quote
 
 PRIMARY_MIN = 1
 PRIMARY_MAX = 4
@@ -44,10 +51,6 @@ _REQUIRED_COLUMNS = ("cell_group", "geography_level", "geography_code", "parent_
 
 class SuppressionError(ValueError):
     """The cells given to the suppression are not usable (missing columns, duplicate cells)."""
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _check_input(con: duckdb.DuckDBPyConnection, cells: str) -> None:
@@ -71,15 +74,19 @@ def _check_input(con: duckdb.DuckDBPyConnection, cells: str) -> None:
 def _row_constraint_sql(out: str, row_totals: Mapping[str, Sequence[str]]) -> str:
     parts_sql = []
     for total, parts in sorted(row_totals.items()):
-        names = ", ".join(_quote(n) for n in (total, *parts))
+        names = ", ".join(quote(n) for n in (total, *parts))
         parts_sql.append(
             f"""
-            select 'row|' || cell_group || '|' || geography_level || '|' || geography_code || '|' || {_quote(total)},
-                   case when count_name = {_quote(total)} then 'total' else 'part' end,
+            select cell_group,
+                   'row|' || cell_group || '|' || geography_level || '|' || geography_code || '|' || {quote(total)},
+                   2,
+                   case geography_level when 'la' then parent_code when 'region' then geography_code
+                        else 'national' end,
+                   case when count_name = {quote(total)} then 'total' else 'part' end,
                    _cell_id
             from {out}
             where count_name in ({names})
-              and cell_group in (select cell_group from {out} where count_name = {_quote(total)})
+              and cell_group in (select cell_group from {out} where count_name = {quote(total)})
             """
         )
     return " union all ".join(parts_sql)
@@ -109,15 +116,23 @@ def suppress_cells(
         """
     )
     # Constraint membership: geography (total = the parent's cell, parts = its children) and rows.
+    # priority: the order of the kinds of constraint (1 LAs within a region, 2 rows, 3 regions within England);
+    # area: constraints of different areas share no cell while priorities 1 and 2 are being worked on.
     geography_sql = f"""
-        select 'geo|' || cell_group || '|' || count_name || '|'
+        select cell_group,
+               'geo|' || cell_group || '|' || count_name || '|'
                    || case geography_level when 'la' then 'region' when 'region' then 'national' end
                    || '|' || parent_code,
+               case geography_level when 'la' then 1 else 3 end,
+               case geography_level when 'la' then parent_code else 'national' end,
                'part', _cell_id
         from {out}
         where parent_code is not null and geography_level in ('la', 'region')
         union all
-        select 'geo|' || cell_group || '|' || count_name || '|' || geography_level || '|' || geography_code,
+        select cell_group,
+               'geo|' || cell_group || '|' || count_name || '|' || geography_level || '|' || geography_code,
+               case geography_level when 'region' then 1 else 3 end,
+               case geography_level when 'region' then geography_code else 'national' end,
                'total', _cell_id
         from {out}
         where geography_level in ('region', 'national')
@@ -125,7 +140,9 @@ def suppress_cells(
     row_sql = _row_constraint_sql(out, row_totals) if row_totals else ""
     con.execute(
         f"""
-        create or replace temp table {members} (constraint_id varchar, role varchar, _cell_id bigint);
+        create or replace temp table {members} (
+            cell_group varchar, constraint_id varchar, priority integer, area varchar, role varchar, _cell_id bigint
+        );
         insert into {members} {geography_sql} {"union all " + row_sql if row_sql else ""};
         """
     )
@@ -133,7 +150,8 @@ def suppress_cells(
         update {out} set suppressed = true
         where _cell_id in (
             with m as (
-                select k.constraint_id, k.role, c._cell_id, c.value, c.suppressed, c.geography_code, c.count_name
+                select k.cell_group, k.constraint_id, k.priority, k.area, k.role,
+                       c._cell_id, c.value, c.suppressed, c.geography_code, c.count_name
                 from {members} as k join {out} as c using (_cell_id)
             ),
             needy as (
@@ -143,15 +161,26 @@ def suppress_cells(
                 having count(*) filter (where suppressed) = 1
             ),
             candidates as (
-                select m._cell_id,
+                select m.cell_group, m.constraint_id, m.priority, m.area, m._cell_id,
                        row_number() over (
                            partition by m.constraint_id
                            order by m.role = 'total', m.value, m.geography_code, m.count_name
                        ) as pick
                 from m join needy using (constraint_id)
                 where not m.suppressed and m.value > 0
+            ),
+            firsts as (
+                select _cell_id, cell_group, priority,
+                       row_number() over (partition by cell_group, area order by priority, constraint_id) as turn
+                from candidates
+                where pick = 1
+            ),
+            chosen as (
+                select _cell_id, priority, min(priority) over (partition by cell_group) as first_priority
+                from firsts
+                where turn = 1
             )
-            select _cell_id from candidates where pick = 1
+            select _cell_id from chosen where priority < 3 or first_priority = 3
         )
     """
     # Each pass only adds suppressed cells, so this ends after at most one pass per cell.

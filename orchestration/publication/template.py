@@ -35,7 +35,7 @@ tr.national td, tr.region td { background: #f7f9fc; font-weight: 600; }
 <dt>Months covered</dt><dd>{{ first_month_label }} to {{ month_label }} ({{ months_back }} months)
  and the financial year {{ fy_label }}</dd>
 <dt>Data as of</dt><dd>{{ data_as_of }}</dd>
-<dt>Pack format</dt><dd>{{ pack_format }}</dd>
+<dt>Pack format</dt><dd>{{ pack_format }}, written by {{ generator }}</dd>
 {% if generated_at %}<dt>Generated</dt><dd>{{ generated_at }}</dd>{% endif %}
 </dl>
 

@@ -1,0 +1,478 @@
+"""Regional publication packs and disclosure control, on crafted marts in an in-memory DuckDB."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.publication import (
+    AttributorError,
+    PublicationError,
+    assert_no_attributors,
+    publish_all_regions,
+    publish_region_pack,
+    suppress_cells,
+)
+
+ENGLAND = "E92000001"
+NE = "E12000001"  # North East: E06000001..E06000005 among its LAs
+NW = "E12000002"  # North West: E06000006 among its LAs
+LA1, LA2, LA3, LA4, LA5 = "E06000001", "E06000002", "E06000003", "E06000004", "E06000005"
+NW_LA = "E06000006"
+JUNE, MAY = date(2025, 6, 1), date(2025, 5, 1)
+ATTRIBUTOR_LIKE = re.compile(r"client_?key|client_?id|dob|finitial|sinitial|episode_?key", re.IGNORECASE)
+
+# ------------------------------------------------------------------------------------ suppression on crafted cells
+
+CELL_COLUMNS = "cell_group varchar, geography_level varchar, geography_code varchar, parent_code varchar, " \
+    "count_name varchar, value bigint"  # fmt: skip
+
+
+def _suppress(
+    cells: list[tuple[str, str, str | None, str, int]],
+    row_totals: dict[str, tuple[str, ...]] | None = None,
+) -> dict[tuple[str, str, str], bool]:
+    """cells: (level, code, parent, count_name, value) in one cell group; returns {(level, code, count): suppressed}."""
+    con = duckdb.connect()
+    con.execute(f"create table cells ({CELL_COLUMNS})")
+    con.executemany("insert into cells values ('g', ?, ?, ?, ?, ?)", [list(c) for c in cells])
+    out = suppress_cells(con, "cells", row_totals=row_totals)
+    rows = con.execute(f"select geography_level, geography_code, count_name, suppressed from {out}").fetchall()
+    con.close()
+    return {(level, code, name): hidden for level, code, name, hidden in rows}
+
+
+def _las(values: dict[str, int], region: str = NE, total: int | None = None, name: str = "n") -> list:
+    cells: list[tuple[str, str, str | None, str, int]] = [("la", code, region, name, v) for code, v in values.items()]
+    cells.append(("region", region, ENGLAND, name, sum(values.values()) if total is None else total))
+    return cells
+
+
+def _hidden(result: dict[tuple[str, str, str], bool], level: str = "la") -> set[str]:
+    return {code for (lvl, code, _), hidden in result.items() if hidden and lvl == level}
+
+
+def test_primary_suppresses_1_to_4_and_keeps_0_and_5() -> None:
+    codes = [f"E0600000{i}" for i in range(1, 8)]
+    result = _suppress(_las(dict(zip(codes, [0, 1, 2, 3, 4, 5, 6], strict=True))))
+    assert _hidden(result) == set(codes[1:5])
+    assert not result[("region", NE, "n")]  # 21
+
+
+def test_secondary_picks_the_smallest_other_non_zero_la() -> None:
+    result = _suppress(_las({LA1: 3, LA2: 0, LA3: 9, LA4: 7, LA5: 8}))
+    assert _hidden(result) == {LA1, LA4}
+    assert not result[("region", NE, "n")]
+
+
+def test_secondary_never_picks_a_zero() -> None:
+    result = _suppress(_las({LA1: 4, LA2: 0, LA3: 0, LA4: 11}))
+    assert _hidden(result) == {LA1, LA4}
+
+
+def test_secondary_tie_break_is_the_la_code() -> None:
+    result = _suppress(_las({LA5: 6, LA1: 2, LA3: 6, LA4: 6}))
+    assert _hidden(result) == {LA1, LA3}
+
+
+def test_no_secondary_when_two_or_more_las_are_suppressed() -> None:
+    assert _hidden(_suppress(_las({LA1: 1, LA2: 3, LA3: 10, LA4: 12}))) == {LA1, LA2}
+    assert _hidden(_suppress(_las({LA1: 1, LA2: 3, LA3: 4, LA4: 12}))) == {LA1, LA2, LA3}
+
+
+def test_each_count_column_is_a_separate_cell() -> None:
+    cells = _las({LA1: 3, LA2: 8, LA3: 9}, name="numerator") + _las({LA1: 20, LA2: 4, LA3: 6}, name="denominator")
+    result = _suppress(cells)
+    hidden = {(code, name) for (_, code, name), h in result.items() if h}
+    assert hidden == {(LA1, "numerator"), (LA2, "numerator"), (LA2, "denominator"), (LA3, "denominator")}
+
+
+def test_a_lone_suppressed_la_with_no_other_candidate_takes_the_region() -> None:
+    # Z00B is a region with one LA (itself): the region value equals the LA value and is hidden with it.
+    single = _suppress([("la", "Z00B", "Z00B", "n", 3), ("region", "Z00B", ENGLAND, "n", 3)])
+    assert single[("la", "Z00B", "n")] and single[("region", "Z00B", "n")]
+    # All other LAs zero (and a region value that is not 1-4, e.g. an LA missing from the data): region goes.
+    others_zero = _suppress(_las({LA1: 3, LA2: 0, LA3: 0}, total=9))
+    assert _hidden(others_zero) == {LA1}
+    assert others_zero[("region", NE, "n")]
+
+
+def test_no_more_las_taken_when_the_region_total_is_suppressed_too() -> None:
+    result = _suppress(_las({LA1: 3, LA2: 0}, total=3))
+    assert _hidden(result) == {LA1}
+    assert result[("region", NE, "n")]
+
+
+def test_regions_within_england_get_the_same_rule_and_it_cascades() -> None:
+    cells = [
+        ("national", ENGLAND, None, "n", 100),
+        *_las({"Z00B": 3}, region="Z00B"),
+        *_las({LA1: 15, LA2: 25}, region=NE),
+        *_las({NW_LA: 57}, region=NW),
+    ]
+    result = _suppress(cells)
+    # Z00B (3) is primary; NE (40) is the smallest other non-zero region; NE being the only suppressed cell of its
+    # own group, its smallest LA (15) goes too. England and NW stay published.
+    assert _hidden(result, "region") == {"Z00B", NE}
+    assert _hidden(result) == {"Z00B", LA1}
+    assert not result[("national", ENGLAND, "n")]
+
+
+def test_row_totals_are_protected_too() -> None:
+    totals = {"new_presentations": ("retained", "not_retained", "pending")}
+    row = {"new_presentations": 20, "retained": 3, "not_retained": 10, "pending": 7}
+    result = _suppress([("national", ENGLAND, None, name, value) for name, value in row.items()], totals)
+    hidden = {name for (_, _, name), h in result.items() if h}
+    assert hidden == {"retained", "pending"}  # pending (7) is the smallest other non-zero part
+
+
+def test_no_total_is_left_with_a_single_suppressed_cell() -> None:
+    """Pseudo-random additive data (LA rows a + b + c = t; regions and England the sums): after suppression no
+    region, England or row total has exactly one suppressed cell, 1-4 are all suppressed and zeros never are."""
+    con = duckdb.connect()
+    con.execute(
+        """
+        create table la as
+        select 'g' || g as cell_group, 'R' || r as region, 'R' || r || 'L' || l as la, name,
+               (hash(g, r, l, name) % 9)::bigint as value
+        from range(6) as gs(g), range(3) as rs(r), range(5) as ls(l), (values ('a'), ('b'), ('c')) as n(name);
+        insert into la select cell_group, region, la, 't', sum(value) from la group by all;
+        create table cells as
+        select cell_group, 'la' as geography_level, la as geography_code, region as parent_code,
+               name as count_name, value
+        from la
+        union all
+        select cell_group, 'region', region, 'E92000001', name, sum(value) from la group by all
+        union all
+        select cell_group, 'national', 'E92000001', null, name, sum(value) from la group by all;
+        """
+    )
+    out = suppress_cells(con, "cells", row_totals={"t": ("a", "b", "c")})
+    single, primary_missed, zeros_hidden, secondary = con.execute(
+        f"""
+        with geo as (
+            select cell_group, count_name, parent_code as total_code, suppressed from {out}
+            where geography_level in ('la', 'region')
+            union all
+            select cell_group, count_name, geography_code, suppressed from {out}
+            where geography_level in ('region', 'national')
+        ),
+        constraints as (
+            select count(*) filter (where suppressed) as hidden from geo group by cell_group, count_name, total_code
+            union all
+            select count(*) filter (where suppressed) from {out} group by cell_group, geography_level, geography_code
+        )
+        select (select count(*) from constraints where hidden = 1),
+               (select count(*) from {out} where value between 1 and 4 and not suppressed),
+               (select count(*) from {out} where value = 0 and suppressed),
+               (select count(*) from {out} where value > 4 and suppressed)
+        """
+    ).fetchall()[0]
+    assert (single, primary_missed, zeros_hidden) == (0, 0, 0)
+    assert secondary > 0
+
+
+def test_suppression_rejects_duplicate_cells() -> None:
+    con = duckdb.connect()
+    con.execute(f"create table cells ({CELL_COLUMNS})")
+    con.execute("insert into cells values ('g', 'la', 'X', 'R', 'n', 1), ('g', 'la', 'X', 'R', 'n', 2)")
+    with pytest.raises(ValueError, match="duplicate"):
+        suppress_cells(con, "cells")
+
+
+# -------------------------------------------------------------------------------------------- crafted marts
+
+MARTS_DDL = """
+create schema marts;
+create table marts.qs8_measures (period_type varchar, period_start date, period_end date, complete boolean,
+    geography_level varchar, geography_code varchar, measure varchar, numerator bigint, denominator bigint,
+    rate double);
+create table marts.retention_3_months (cohort_month date, geography_level varchar, geography_code varchar,
+    new_presentations bigint, retained bigint, not_retained bigint, pending bigint, retention_rate double);
+create table marts.transfer_outcomes (month date, geography_level varchar, geography_code varchar,
+    transfers bigint, picked_up bigint, lost bigint, pending bigint, pickup_rate double);
+create table marts.nice_concordance (cohort_month date, geography_level varchar, geography_code varchar,
+    journeys_with_psychosocial bigint, second_line_first bigint, share double);
+"""
+
+# (numerator, denominator) per geography for qs8 month cells
+QS8 = {
+    ("qs8a", JUNE): {LA1: (3, 20), LA2: (0, 10), LA3: (7, 30), LA4: (6, 25), LA5: (6, 40), NW_LA: (50, 200)},
+    ("qs8b", JUNE): {LA1: (2, 4), LA2: (5, 9), LA3: (8, 12), LA4: (0, 6), LA5: (10, 15), NW_LA: (20, 60)},
+    ("qs8a", MAY): {LA1: (1, 20), LA2: (4, 10), LA3: (9, 30), LA4: (12, 25), LA5: (0, 40), NW_LA: (40, 200)},
+    ("qs8b", MAY): {LA1: (5, 9), LA2: (6, 9), LA3: (7, 9), LA4: (8, 9), LA5: (9, 9), NW_LA: (20, 60)},
+}
+
+
+def _qs8_rows() -> list[tuple]:
+    rows = []
+    for (measure, month), by_la in QS8.items():
+        end = date(month.year, month.month + 1, 1).replace(day=1)
+        end = date.fromordinal(end.toordinal() - 1)
+        regions: dict[str, list[int]] = {NE: [0, 0], NW: [0, 0]}
+        for la, (num, den) in by_la.items():
+            region = NW if la == NW_LA else NE
+            regions[region][0] += num
+            regions[region][1] += den
+            rows.append(("month", month, end, True, "la", la, measure, num, den, num / den))
+            rows.append(("month", month, end, True, "provider", f"P{la[-2:]}", measure, num, den, num / den))
+        for region, (num, den) in regions.items():
+            rows.append(("month", month, end, True, "region", region, measure, num, den, num / den))
+        rows.append(("month", month, end, True, "national", ENGLAND, measure, 1000, 5000, 0.2))
+    # an old month outside a 2-month window, and the financial year 2025-26 (incomplete)
+    rows.append(("month", date(2025, 3, 1), date(2025, 3, 31), True, "la", LA1, "qs8a", 2, 30, 2 / 30))
+    rows.append(("month", date(2025, 3, 1), date(2025, 3, 31), True, "national", ENGLAND, "qs8a", 900, 5000, 0.18))
+    for measure in ("qs8a", "qs8b"):
+        rows.append(("financial_year", date(2025, 4, 1), date(2026, 3, 31), False, "la", LA1, measure, 30, 90, 1 / 3))
+        rows.append(
+            ("financial_year", date(2025, 4, 1), date(2026, 3, 31), False, "region", NE, measure, 30, 90, 1 / 3)
+        )
+        rows.append(
+            ("financial_year", date(2025, 4, 1), date(2026, 3, 31), False, "national", ENGLAND, measure, 90, 300, 0.3)
+        )
+    return rows
+
+
+def _make_marts(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(MARTS_DDL)
+    con.executemany("insert into marts.qs8_measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _qs8_rows())
+    # retention, cohort May: LA1's row has retained = 3 (row rule and LA rule both apply)
+    con.execute(
+        f"""
+        insert into marts.retention_3_months values
+            (date '2025-05-01', 'national', '{ENGLAND}', 500, 200, 100, 200, 200 / 300),
+            (date '2025-05-01', 'region', '{NE}', 70, 28, 22, 20, 28 / 50),
+            (date '2025-05-01', 'la', '{LA1}', 20, 3, 10, 7, 3 / 13),
+            (date '2025-05-01', 'la', '{LA2}', 50, 25, 12, 13, 25 / 37),
+            (date '2025-05-01', 'provider', 'P01', 20, 3, 10, 7, 3 / 13)
+        """
+    )
+    con.execute(
+        f"""
+        insert into marts.transfer_outcomes values
+            (date '2025-06-01', 'national', '{ENGLAND}', 100, 80, 10, 10, 80 / 90),
+            (date '2025-06-01', 'region', '{NE}', 30, 20, 0, 10, 1.0),
+            (date '2025-06-01', 'la', '{LA1}', 30, 20, 0, 10, 1.0)
+        """
+    )
+    con.execute(
+        f"""
+        insert into marts.nice_concordance values
+            (date '2025-06-01', 'national', '{ENGLAND}', 400, 40, 0.1),
+            (date '2025-06-01', 'region', '{NE}', 0, 0, null),
+            (date '2025-06-01', 'la', '{LA1}', 0, 0, null)
+        """
+    )
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    _make_marts(connection)
+    yield connection
+    connection.close()
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _cell(rows: list[dict[str, str]], **match: str) -> dict[str, str]:
+    found = [r for r in rows if all(r[k] == v for k, v in match.items())]
+    assert len(found) == 1, (match, found)
+    return found[0]
+
+
+# ------------------------------------------------------------------------------------------------ packs
+
+
+def test_pack_files_rows_and_geographies(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    summary = publish_region_pack(con, NE, JUNE, tmp_path, months_back=2)
+    pack = tmp_path / "2025-06" / NE
+    assert summary.path == pack
+    names = {"qs8_measures.csv", "retention_3_months.csv", "transfer_outcomes.csv", "nice_concordance.csv"}
+    assert {p.name for p in pack.iterdir()} == names | {"index.html", "manifest.json"}
+    qs8 = _read_csv(pack / "qs8_measures.csv")
+    # England, the region and its 5 LAs; no providers, no other region's LAs; months in the window + the FY.
+    assert {(r["geography_level"], r["geography_code"]) for r in qs8 if r["period_type"] == "month"} == {
+        ("national", ENGLAND), ("region", NE), *(("la", la) for la in (LA1, LA2, LA3, LA4, LA5)),
+    }  # fmt: skip
+    assert {r["period_start"] for r in qs8} == {"2025-05-01", "2025-06-01", "2025-04-01"}
+    assert {r["period_type"] for r in qs8 if r["period_start"] == "2025-04-01"} == {"financial_year"}
+    assert _cell(qs8, geography_code=NE, measure="qs8a", period_start="2025-06-01")["geography_name"] == "North East"
+    assert _cell(qs8, geography_code=ENGLAND, measure="qs8a", period_start="2025-06-01")["numerator"] == "1000"
+    assert _cell(qs8, geography_code=LA1, measure="qs8a", period_start="2025-06-01")["geography_name"] == "Hartlepool"
+    manifest = json.loads((pack / "manifest.json").read_text())
+    assert manifest["month"] == "2025-06" and manifest["region_code"] == NE
+    rows = {f["name"]: f["rows"] for f in manifest["files"] if "rows" in f}
+    assert (
+        rows
+        == summary.rows
+        == {
+            "qs8_measures.csv": len(qs8),
+            "retention_3_months.csv": 4,
+            "transfer_outcomes.csv": 3,
+            "nice_concordance.csv": 3,
+        }
+    )
+    assert sum(f.get("suppressed_cells", 0) for f in manifest["files"]) == summary.total_suppressed > 0
+
+
+def test_pack_suppression_primary_secondary_and_rates(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    publish_region_pack(con, NE, JUNE, tmp_path, months_back=2)
+    qs8 = _read_csv(tmp_path / "2025-06" / NE / "qs8_measures.csv")
+
+    def june(measure: str, code: str) -> dict[str, str]:
+        return _cell(qs8, measure=measure, period_type="month", period_start="2025-06-01", geography_code=code)
+
+    # qs8a June numerators 3, 0, 7, 6, 6: LA1 primary; LA4 (6, tie with LA5 broken by code) secondary; 0 kept.
+    assert june("qs8a", LA1)["numerator"] == "" and june("qs8a", LA1)["numerator_suppressed"] == "true"
+    assert june("qs8a", LA4)["numerator"] == "" and june("qs8a", LA4)["numerator_suppressed"] == "true"
+    assert june("qs8a", LA2)["numerator"] == "0" and june("qs8a", LA2)["numerator_suppressed"] == "false"
+    assert june("qs8a", LA5)["numerator"] == "6"
+    assert june("qs8a", LA1)["denominator"] == "20"
+    assert june("qs8a", LA1)["rate"] == "" and june("qs8a", LA1)["rate_suppressed"] == "true"
+    assert june("qs8a", LA4)["rate_suppressed"] == "true"
+    assert float(june("qs8a", LA5)["rate"]) == pytest.approx(6 / 40)
+    assert june("qs8a", NE)["numerator"] == "22"
+    # qs8b June: LA1 2/4 both primary; numerator secondary LA2 (5; LA4's 0 never picked), denominator LA4 (6).
+    assert june("qs8b", LA1)["denominator_suppressed"] == "true" and june("qs8b", LA1)["rate"] == ""
+    assert june("qs8b", LA2)["numerator_suppressed"] == "true" and june("qs8b", LA2)["denominator"] == "9"
+    assert june("qs8b", LA2)["rate_suppressed"] == "true"
+    assert june("qs8b", LA4)["denominator_suppressed"] == "true" and june("qs8b", LA4)["numerator"] == "0"
+    assert june("qs8b", LA4)["rate_suppressed"] == "true"
+    assert june("qs8b", LA3)["rate_suppressed"] == "false"
+    # qs8a May: numerators 1 and 4 are both primary, so no secondary (9, 12 and 0 published).
+    may = [
+        r for r in qs8 if r["measure"] == "qs8a" and r["period_start"] == "2025-05-01" and r["geography_level"] == "la"
+    ]
+    assert {r["geography_code"] for r in may if r["numerator_suppressed"] == "true"} == {LA1, LA2}
+    # Retention: LA1's retained (3) is primary; row rule takes pending (7); LA rule takes LA2's retained (25);
+    # LA2's row then takes its pending (13); each rate with a suppressed input goes.
+    retention = _read_csv(tmp_path / "2025-06" / NE / "retention_3_months.csv")
+    la1, la2 = _cell(retention, geography_code=LA1), _cell(retention, geography_code=LA2)
+    assert (la1["retained"], la1["pending"], la1["not_retained"], la1["new_presentations"]) == ("", "", "10", "20")
+    assert (la2["retained"], la2["pending"], la2["not_retained"]) == ("", "", "12")
+    assert la1["retention_rate_suppressed"] == la2["retention_rate_suppressed"] == "true"
+    assert _cell(retention, geography_code=NE)["retention_rate_suppressed"] == "false"
+    # A rate with no denominator stays empty and is not marked suppressed; zeros are published.
+    concordance = _read_csv(tmp_path / "2025-06" / NE / "nice_concordance.csv")
+    la1_nc = _cell(concordance, geography_code=LA1)
+    assert (la1_nc["journeys_with_psychosocial"], la1_nc["share"], la1_nc["share_suppressed"]) == ("0", "", "false")
+
+
+def test_html_is_self_contained_with_charts(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    publish_region_pack(con, NE, JUNE, tmp_path, months_back=2)
+    html = (tmp_path / "2025-06" / NE / "index.html").read_text(encoding="utf-8")
+    assert "http://" not in html and "https://" not in html
+    assert "<script" not in html.lower() and "<link" not in html.lower() and "src=" not in html
+    assert html.count("<svg") == 4 and "<polyline" in html and "<rect" in html
+    assert "North East" in html and "Hartlepool" in html and "Data as of" in html and "2025-06-30" in html
+    assert 'title="not available (suppressed)">*</td>' in html
+    assert "Disclosure control" in html
+
+
+def test_no_attributor_columns_leave(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    publish_region_pack(con, NE, JUNE, tmp_path, months_back=2)
+    for path in (tmp_path / "2025-06" / NE).glob("*.csv"):
+        header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert not [c for c in header if ATTRIBUTOR_LIKE.search(c)], path
+    with pytest.raises(AttributorError):
+        assert_no_attributors("x.csv", ["geography_code", "client_key"])
+    for name in ("CLIENTID", "dob", "finitial", "SINITIAL", "episode_key"):
+        with pytest.raises(AttributorError):
+            assert_no_attributors("x.csv", [name])
+
+
+def test_output_is_deterministic(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    publish_region_pack(con, NE, JUNE, tmp_path / "a", months_back=2)
+    publish_region_pack(con, NE, JUNE, tmp_path / "b", months_back=2)
+    first, second = tmp_path / "a" / "2025-06" / NE, tmp_path / "b" / "2025-06" / NE
+    for path in sorted(first.iterdir()):
+        assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+def test_works_on_a_read_only_snapshot_and_generated_at_is_optional(tmp_path: Path) -> None:
+    snapshot = tmp_path / "serving.duckdb"
+    writer = duckdb.connect(str(snapshot))
+    _make_marts(writer)
+    writer.close()
+    reader = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        publish_region_pack(reader, NE, JUNE, tmp_path / "a", months_back=2)
+        publish_region_pack(reader, NE, JUNE, tmp_path / "b", months_back=2, generated_at="2025-07-02T06:00:00Z")
+    finally:
+        reader.close()
+    plain = (tmp_path / "a" / "2025-06" / NE / "manifest.json").read_text()
+    stamped = (tmp_path / "b" / "2025-06" / NE / "manifest.json").read_text()
+    assert "generated_at" not in plain and json.loads(stamped)["generated_at"] == "2025-07-02T06:00:00Z"
+    assert "2025-07-02T06:00:00Z" in (tmp_path / "b" / "2025-06" / NE / "index.html").read_text()
+
+
+def test_rerun_replaces_the_pack_whole(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    publish_region_pack(con, NE, JUNE, tmp_path, months_back=2)
+    pack = tmp_path / "2025-06" / NE
+    (pack / "stale.txt").write_text("left over from an old run")
+    before = (pack / "qs8_measures.csv").read_bytes()
+    con.execute(f"update marts.qs8_measures set numerator = 1001 where geography_code = '{ENGLAND}'")
+    publish_region_pack(con, NE, JUNE, tmp_path, months_back=2)
+    assert not (pack / "stale.txt").exists()
+    assert (pack / "qs8_measures.csv").read_bytes() != before
+    assert sorted(p.name for p in (tmp_path / "2025-06").iterdir()) == [NE]  # no temp or old dirs left beside it
+
+
+def test_failed_run_leaves_the_old_pack(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish_region_pack(con, NE, JUNE, tmp_path, months_back=2)
+    pack = tmp_path / "2025-06" / NE
+    before = {p.name: p.read_bytes() for p in pack.iterdir()}
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("rendering failed")
+
+    monkeypatch.setattr("orchestration.publication.pack.render_index", broken)
+    with pytest.raises(RuntimeError, match="rendering failed"):
+        publish_region_pack(con, NE, JUNE, tmp_path, months_back=2)
+    assert {p.name: p.read_bytes() for p in pack.iterdir()} == before
+    assert sorted(p.name for p in (tmp_path / "2025-06").iterdir()) == [NE]
+
+
+def test_publish_all_regions_defaults_to_latest_complete_month(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    reference = tmp_path / "la_regions.csv"
+    reference.write_text(
+        "la_code,la_name,region_code,region_name\n"
+        + "".join(f"{la},LA {la},{NE},North East\n" for la in (LA1, LA2, LA3, LA4, LA5))
+        + f"{NW_LA},Halton,{NW},North West\nZ00B,Out of England,Z00B,Out of England\n"
+    )
+    out = tmp_path / "packs"
+    summaries = publish_all_regions(con, None, out, months_back=2, la_regions_csv=reference)
+    assert [(s.region_code, s.month) for s in summaries] == [(NE, JUNE), (NW, JUNE), ("Z00B", JUNE)]
+    nw = _read_csv(out / "2025-06" / NW / "qs8_measures.csv")
+    assert {r["geography_code"] for r in nw} == {ENGLAND, NW, NW_LA}
+    z00b = _read_csv(out / "2025-06" / "Z00B" / "qs8_measures.csv")
+    assert {r["geography_code"] for r in z00b} == {ENGLAND}  # no Z00B rows in the data: England only
+    # the NE pack is the same whether written alone or with all regions
+    alone = tmp_path / "alone"
+    publish_region_pack(con, NE, JUNE, alone, months_back=2, la_regions_csv=reference)
+    for path in (alone / "2025-06" / NE).iterdir():
+        assert path.read_bytes() == (out / "2025-06" / NE / path.name).read_bytes()
+
+
+def test_usage_errors(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    with pytest.raises(PublicationError, match="not complete"):
+        publish_region_pack(con, NE, date(2025, 7, 1), tmp_path)
+    with pytest.raises(PublicationError, match="unknown region"):
+        publish_region_pack(con, "E12999999", JUNE, tmp_path)
+    empty = duckdb.connect()
+    empty.execute("create schema marts")
+    with pytest.raises(PublicationError, match="lacks"):
+        publish_all_regions(empty, None, tmp_path)
+    assert not any(tmp_path.iterdir())
