@@ -9,15 +9,21 @@ from dagster import AssetSelection, Definitions, define_asset_job, load_asset_ch
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets import dbt as dbt_module
-from orchestration.assets import ingest, serving
+from orchestration.assets import ingest, publication, serving
 from orchestration.assets.dbt import journeys_dbt_assets
+from orchestration.automation import (
+    PIPELINE_JOB,
+    landing_sensor,
+    regional_publication_job,
+    regional_publication_schedule,
+)
 from orchestration.dbt_project import dbt_project
 from orchestration.progress import journeys_progress
 from orchestration.resources import JourneysConfig
 
 # The main job: ingest → gate → dbt → marts → serving snapshot.
 pipeline_job = define_asset_job(
-    "journeys_pipeline",
+    PIPELINE_JOB,
     selection=AssetSelection.assets(
         ingest.landing_submissions, ingest.gated_submissions, journeys_dbt_assets, serving.serving_snapshot
     ),
@@ -25,9 +31,17 @@ pipeline_job = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[ingest.landing_submissions, ingest.gated_submissions, journeys_dbt_assets, serving.serving_snapshot],
+    assets=[
+        ingest.landing_submissions,
+        ingest.gated_submissions,
+        journeys_dbt_assets,
+        serving.serving_snapshot,
+        publication.regional_publication_pack,
+    ],
     asset_checks=load_asset_checks_from_modules([ingest, dbt_module]),
-    jobs=[pipeline_job],
+    jobs=[pipeline_job, regional_publication_job],
+    schedules=[regional_publication_schedule],
+    sensors=[landing_sensor],
     loggers={"journeys_progress": journeys_progress},
     resources={
         "journeys": JourneysConfig(),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
+from orchestration.partitions import full_range_tags
 from orchestration.progress import run_config
 
 
@@ -25,15 +27,26 @@ def _instance() -> DagsterInstance:
     return DagsterInstance.ephemeral()
 
 
-def run_pipeline(as_of: str = "", job_name: str = "journeys_pipeline") -> RunOutcome:
+def run_pipeline(as_of: str = "", job_name: str = "journeys_pipeline", log_file: Path | None = None) -> RunOutcome:
+    """Execute the job in-process. dbt's own console log (which dagster-dbt writes to stdout) goes to
+    ``log_file`` (default: ``<warehouse dir>/logs/last_run.log``); progress lines go to stderr."""
     from orchestration.definitions import defs
+    from orchestration.settings import paths
 
+    log_file = log_file or paths().warehouse.parent / "logs" / "last_run.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
     job = defs.resolve_job_def(job_name)
-    with _instance() as instance:
+    with _instance() as instance, log_file.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
-            run_config=run_config({"as_of": as_of}), instance=instance, raise_on_error=False
+            run_config=run_config({"as_of": as_of}),
+            instance=instance,
+            raise_on_error=False,
+            tags=full_range_tags(),  # every month: one single-run backfill over all partitions
         )
-        return RunOutcome(success=result.success, summary=_summary(result), failure=_first_failure(result))
+    failure = _first_failure(result)
+    if failure:
+        failure += f" (details: {log_file})"
+    return RunOutcome(success=result.success, summary=_summary(result), failure=failure)
 
 
 def _materialisation_metadata(result: ExecuteInProcessResult, asset: str) -> dict[str, object]:

@@ -16,6 +16,10 @@ dbt reads these as sources; only the pipeline writes them.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,16 +113,66 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_DDL)
 
 
+_held: dict[Path, int] = {}  # lock file -> nesting depth in this process
+_held_guard = threading.Lock()
+LOCK_WAIT_SECONDS = float(os.environ.get("JOURNEYS_LOCK_WAIT_SECONDS", "3600"))
+
+
+@contextmanager
+def warehouse_lock(path: str | Path) -> Iterator[None]:
+    """Exclusive, cross-process use of the warehouse file (``<warehouse>.lock``, an OS advisory lock).
+
+    DuckDB allows one writing process per file, and a reader in another process blocks a writer. Every pipeline
+    step that opens the warehouse (and the dbt subprocess's step) holds this lock, so overlapping runs, from the
+    UI or from two ``journeys run`` commands, queue instead of failing on DuckDB's lock. Re-entrant in a process.
+    BI tools never touch the warehouse: they read the serving snapshot.
+    """
+    lock_path = Path(f"{path}.lock").absolute()
+    with _held_guard:
+        depth = _held.get(lock_path, 0)
+        _held[lock_path] = depth + 1
+    if depth:
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held[lock_path] -= 1
+        return
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = lock_path.open("a")
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"the warehouse {path} has been in use by another run for {LOCK_WAIT_SECONDS:.0f}s; "
+                        "wait for it to finish (or stop it) and run again"
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        with _held_guard:
+            _held[lock_path] -= 1
+            if not _held[lock_path]:
+                del _held[lock_path]
+        handle.close()  # releases the lock
+
+
 @contextmanager
 def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection: DuckDB allows one writer per file, so nothing holds one for long."""
+    """A short-lived connection under the warehouse lock: nothing holds the file for long."""
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
-    try:
-        if not read_only:
-            ensure_schema(con)
-        yield con
-    finally:
-        con.close()
+    with warehouse_lock(path):
+        con = duckdb.connect(str(path), read_only=read_only)
+        try:
+            if not read_only:
+                ensure_schema(con)
+            yield con
+        finally:
+            con.close()

@@ -6,8 +6,6 @@ The manifest is prepared the supported way: ``prepare_if_dev()`` under ``dagster
 dbt tests appear as asset checks. All dbt sources map to the ``gated_submissions`` asset.
 """
 
-from __future__ import annotations
-
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -18,7 +16,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import JourneysConfig
-from orchestration.warehouse import WRITER_POOL
+from orchestration.warehouse import WRITER_POOL, warehouse_lock
 
 if not dbt_project.manifest_path.exists():
     raise RuntimeError(
@@ -55,4 +53,5 @@ def journeys_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, jou
     args = ["build"]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
-    yield from dbt.cli(args, context=context).stream()
+    with warehouse_lock(paths.warehouse):
+        yield from dbt.cli(args, context=context).stream()

@@ -1,11 +1,10 @@
 """Ingestion and the quality gate as assets; the gate's reconciliation as blocking asset checks."""
 
-from __future__ import annotations
-
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetExecutionContext,
+    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -15,6 +14,7 @@ from dagster import (
 from orchestration.gate import render_report, run_gate
 from orchestration.ingest.run import ingest_landing
 from orchestration.ingest.submissions_log import resolve_superseded
+from orchestration.partitions import reporting_months, selected_months
 from orchestration.resources import JourneysConfig
 from orchestration.warehouse import WRITER_POOL, connect
 
@@ -22,12 +22,14 @@ from orchestration.warehouse import WRITER_POOL, connect
 @asset(
     group_name="ingest",
     pool=WRITER_POOL,
+    partitions_def=reporting_months,
+    backfill_policy=BackfillPolicy.single_run(),
     description="New files in the landing directory, logged and loaded into raw (restricted).",
 )
 def landing_submissions(context: AssetExecutionContext, journeys: JourneysConfig) -> MaterializeResult:
     paths = journeys.paths()
     with connect(paths.warehouse) as con:
-        summary = ingest_landing(con, paths.landing, as_of=journeys.as_of_date())
+        summary = ingest_landing(con, paths.landing, as_of=journeys.as_of_date(), months=selected_months(context))
     context.log.info(summary.describe())
     for file_name, reason in summary.rejections:
         context.log.warning(f"rejected {file_name}: {reason}")
@@ -47,6 +49,8 @@ def landing_submissions(context: AssetExecutionContext, journeys: JourneysConfig
 @asset(
     group_name="gate",
     pool=WRITER_POOL,
+    partitions_def=reporting_months,
+    backfill_policy=BackfillPolicy.single_run(),
     deps=[landing_submissions],
     description="Great Expectations gate over every loaded submission: rows accepted or quarantined with a rule, "
     "broken files rejected; then the latest usable file per provider and month wins (others superseded).",
@@ -55,10 +59,13 @@ def gated_submissions(context: AssetExecutionContext, journeys: JourneysConfig) 
     paths = journeys.paths()
     outcomes = []
     with connect(paths.warehouse) as con:
+        months = selected_months(context)
         pending = [
             r[0]
             for r in con.execute(
-                "select submission_id from ingest.submissions where status = 'loaded' order by submission_id"
+                "select submission_id from ingest.submissions where status = 'loaded' "
+                "and ($all or reporting_month in (select unnest($months::date[]))) order by submission_id",
+                {"all": months is None, "months": sorted(months or [])},
             ).fetchall()
         ]
         for submission_id in pending:

@@ -1,13 +1,12 @@
 """The serving snapshot for BI tools, behind the marts-sanity suite."""
 
-from __future__ import annotations
-
 from dagster import AssetCheckResult, AssetCheckSpec, AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration.gate import run_marts_sanity
 from orchestration.resources import JourneysConfig
 from orchestration.serving import publish_snapshot
-from orchestration.warehouse import WRITER_POOL, connect
+from orchestration.settings import Paths
+from orchestration.warehouse import WRITER_POOL, connect, warehouse_lock
 
 MARTS = (
     "episodes", "journeys", "transfers", "retention_3_months", "transfer_outcomes", "qs8_measures",
@@ -18,13 +17,18 @@ MARTS = (
 @asset(
     group_name="serving",
     pool=WRITER_POOL,
-    deps=[AssetKey(name) for name in MARTS],
+    deps=[AssetKey(["marts", name]) for name in MARTS],
     check_specs=[AssetCheckSpec("marts_sanity", asset="serving_snapshot", blocking=True)],
     description="serving.duckdb: schema marts only, published atomically (new file, then rename) after the "
     "marts-sanity suite passes. BI tools open it read-only.",
 )
 def serving_snapshot(context: AssetExecutionContext, journeys: JourneysConfig):  # type: ignore[no-untyped-def]
     paths = journeys.paths()
+    with warehouse_lock(paths.warehouse):
+        yield from _check_and_publish(context, paths)
+
+
+def _check_and_publish(context: AssetExecutionContext, paths: Paths):  # type: ignore[no-untyped-def]
     with connect(paths.warehouse, read_only=True) as con:
         results = run_marts_sanity(con)
     failed = [r for r in results if not r.passed]

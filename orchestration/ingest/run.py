@@ -55,7 +55,8 @@ def ingest_landing(
     progress: Callable[[int, int], None] | None = None,
 ) -> IngestSummary:
     """Log and load every new file. ``as_of`` leaves later months untouched; ``months`` restricts to some months
-    (a Dagster partition). Each file is its own transaction: a failure leaves none of its rows behind."""
+    (a Dagster partition; a file whose name carries no month is logged by any run). Each file is its own
+    transaction: a failure leaves none of its rows behind."""
     summary = IngestSummary()
     files = discover(landing)
     for index, file in enumerate(files, start=1):
@@ -84,8 +85,6 @@ def _ingest_file(
     ):
         summary.skipped_after_as_of += as_of is not None and name.reporting_month > as_of
         return
-    if name is None and months is not None:
-        return  # unusable names are logged by unpartitioned runs
     summary.files_seen += 1
     scan = scan_file(file.path)
     if submissions_log.already_seen(con, file, scan.sha256):
