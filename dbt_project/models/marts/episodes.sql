@@ -1,0 +1,22 @@
+{#- One row per episode (latest version), referral-only episodes included with a NULL journey_key.
+    No attributors (initials, DOB), no CLIENTID. -#}
+
+select
+    e.episode_key,
+    e.provider_code,
+    e.client_key,
+    e.la_code,
+    e.region_code,
+    e.referral_date,
+    e.triage_date,
+    e.discharge_date,
+    e.discharge_reason,
+    e.discharge_group,
+    e.substance_group,
+    e.sex,
+    e.age_band,
+    e.dep_anx,
+    je.journey_key
+from {{ ref('int_episodes') }} as e
+left join {{ ref('int_journey_episodes') }} as je
+    on e.episode_key = je.episode_key

@@ -1,0 +1,13 @@
+{#- One row per transfer episode; rules in int_transfers. -#}
+
+select
+    episode_key,
+    client_key,
+    from_provider_code,
+    discharge_date,
+    discharge_reason,
+    to_episode_key,
+    to_provider_code,
+    gap_days,
+    outcome
+from {{ ref('int_transfers') }}

@@ -1,0 +1,38 @@
+{#- One row per client-episode (AGNCY, EPISODID): the latest version.
+    Versioning (episode on its own): the row from the latest reporting month wins; within one file, the row
+    with the highest source_line (then the highest submission_id, for determinism). An episode absent from a
+    later submission keeps its last version. Restricted: holds date_of_birth and sex. -#}
+
+with ranked as (
+    select
+        *,
+        row_number() over (
+            partition by provider_code, episode_id
+            order by version_month desc, source_line desc, submission_id desc
+        ) as version_rank
+    from {{ ref('stg_submission_rows') }}
+    where provider_code is not null
+      and episode_id is not null
+)
+
+select
+    episode_key,
+    provider_code,
+    episode_id,
+    {{ client_key('first_initial', 'surname_initial', 'date_of_birth', 'sex') }} as client_key,
+    la_code,
+    referral_date,
+    triage_date,
+    discharge_date,
+    discharge_reason,
+    drug_code,
+    injecting_status,
+    mh_need,
+    dep_anx,
+    mh_psy_tx,
+    sex,
+    date_of_birth,
+    version_month,
+    submission_id
+from ranked
+where version_rank = 1

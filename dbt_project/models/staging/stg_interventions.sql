@@ -1,0 +1,27 @@
+{#- One row per intervention (AGNCY, EPISODID, MODID): the latest version, versioned on its own
+    (latest reporting month, then highest source_line, then highest submission_id). -#}
+
+with ranked as (
+    select
+        *,
+        row_number() over (
+            partition by provider_code, episode_id, modality_id
+            order by version_month desc, source_line desc, submission_id desc
+        ) as version_rank
+    from {{ ref('stg_submission_rows') }}
+    where provider_code is not null
+      and episode_id is not null
+      and modality_id is not null
+)
+
+select
+    episode_key,
+    modality_id,
+    intervention_type,
+    setting,
+    modality_start,
+    modality_end,
+    modality_exit,
+    version_month
+from ranked
+where version_rank = 1

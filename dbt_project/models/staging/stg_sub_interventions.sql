@@ -1,0 +1,30 @@
+{#- One row per sub-intervention (AGNCY, EPISODID, MODID, SUBID): the latest version, versioned on its own
+    (latest reporting month, then highest source_line, then highest submission_id).
+    intervention_type is MODAL as carried on the winning sub-intervention row (so it always agrees with the
+    SUBINT code it was validated against). -#}
+
+with ranked as (
+    select
+        *,
+        row_number() over (
+            partition by provider_code, episode_id, modality_id, sub_id
+            order by version_month desc, source_line desc, submission_id desc
+        ) as version_rank
+    from {{ ref('stg_submission_rows') }}
+    where provider_code is not null
+      and episode_id is not null
+      and modality_id is not null
+      and sub_id is not null
+)
+
+select
+    episode_key,
+    modality_id,
+    sub_id,
+    sub_intervention_code,
+    intervention_type,
+    sub_start,
+    sub_end,
+    version_month
+from ranked
+where version_rank = 1
