@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 MIN_YEAR = 1950
 MAX_YEAR = 9000
@@ -37,13 +37,13 @@ def last_day(month: int) -> int:
     return first_day(month + 1) - 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def month_of(day: int) -> int:
     value = date.fromordinal(day)
     return value.year * 12 + value.month - 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def iso(day: int) -> str:
     return date.fromordinal(day).isoformat()
 

@@ -40,9 +40,7 @@ class Geography:
         self.providers = providers
         self.regions = tuple(sorted({provider.region for provider in providers}))
         self.las_by_region = {region: las_by_region[region] for region in self.regions}
-        self._by_region = {
-            region: tuple(p.index for p in providers if p.region == region) for region in self.regions
-        }
+        self._by_region = {region: tuple(p.index for p in providers if p.region == region) for region in self.regions}
         self._sizes = Weighted([(p.index, p.weight) for p in providers])
 
     @property
@@ -78,8 +76,9 @@ def build_geography(reference: Reference, providers: int, seed: int) -> Geograph
     rng = derive_rng(seed, "geography")
     all_regions = reference.regions
     regions = sorted(rng.sample(all_regions, region_count(providers, len(all_regions))))
-    shuffled = {region: rng.sample(reference.las_by_region[region], len(reference.las_by_region[region]))
-                for region in regions}
+    shuffled = {
+        region: rng.sample(reference.las_by_region[region], len(reference.las_by_region[region])) for region in regions
+    }
     made: list[Provider] = []
     for index in range(providers):
         region = regions[index % len(regions)]

@@ -16,8 +16,16 @@ DRUGS = {
     OPIATE: Weighted([("1011", 0.85), ("1105", 0.04), ("1200", 0.11)]),
     ALCOHOL: Weighted([("7000", 1.0)]),
     NON_OPIATE: Weighted(
-        [("3200", 0.30), ("3201", 0.18), ("5000", 0.30), ("2200", 0.05), ("3100", 0.06), ("3406", 0.02),
-         ("6000", 0.02), ("9000", 0.07)]
+        [
+            ("3200", 0.30),
+            ("3201", 0.18),
+            ("5000", 0.30),
+            ("2200", 0.05),
+            ("3100", 0.06),
+            ("3406", 0.02),
+            ("6000", 0.02),
+            ("9000", 0.07),
+        ]
     ),
 }
 AGE = {OPIATE: (40.0, 9.0, 75.0), ALCOHOL: (46.0, 12.0, 85.0), NON_OPIATE: (31.0, 9.0, 70.0)}  # mean, sd, max
@@ -25,10 +33,24 @@ MIN_AGE = 18.5  # at the first referral; keeps every later date (and every injec
 MALE = {OPIATE: 0.70, ALCOHOL: 0.60, NON_OPIATE: 0.72}
 NOT_STATED_SEX = 0.01
 
-FIRST_INITIALS = Weighted(list(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (
-    8, 3, 6, 7, 3, 2, 3, 3, 1, 10, 5, 5, 9, 3, 0.5, 5, 0.1, 5, 8, 4, 0.2, 1, 2, 0.1, 0.3, 0.5), strict=True)))
-SURNAME_INITIALS = Weighted(list(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (
-    3, 9, 7, 5, 2, 4, 5, 8, 0.5, 3, 3, 5, 8, 2, 1, 6, 0.2, 5, 9, 5, 0.3, 1, 7, 0.1, 1, 0.2), strict=True)))
+FIRST_INITIALS = Weighted(
+    list(
+        zip(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            (8, 3, 6, 7, 3, 2, 3, 3, 1, 10, 5, 5, 9, 3, 0.5, 5, 0.1, 5, 8, 4, 0.2, 1, 2, 0.1, 0.3, 0.5),
+            strict=True,
+        )
+    )
+)
+SURNAME_INITIALS = Weighted(
+    list(
+        zip(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            (3, 9, 7, 5, 2, 4, 5, 8, 0.5, 3, 3, 5, 8, 2, 1, 6, 0.2, 5, 9, 5, 0.3, 1, 7, 0.1, 1, 0.2),
+            strict=True,
+        )
+    )
+)
 LOWERCASE_INITIALS = 0.02  # some providers' systems store initials in lower case ("any case" is allowed)
 
 INJECTING = {

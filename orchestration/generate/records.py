@@ -19,6 +19,7 @@ class Person:
     group: str  # substance group of drug1
     la: str
     provider: int  # current (home) provider
+    profile: tuple[str, str, str, str] = ("", "", "", "")  # INJSTAT, MHNEED, DEPANX, MHPSYTX as last assessed
     clientids: dict[int, str] = field(default_factory=dict)  # provider -> provider-local CLIENTID
 
 

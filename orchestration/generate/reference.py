@@ -63,8 +63,7 @@ def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
         la_codes=tuple(sorted(la_codes)),
         drug_groups={row["drug_code"]: row["substance_group"] for row in _rows(seeds_dir / "drug_codes.csv")},
         sub_intervention_types={
-            row["sub_intervention_code"]: row["intervention_type"]
-            for row in _rows(seeds_dir / "sub_interventions.csv")
+            row["sub_intervention_code"]: row["intervention_type"] for row in _rows(seeds_dir / "sub_interventions.csv")
         },
         discharge_reasons=_column(seeds_dir / "discharge_reasons.csv", "discharge_reason"),
         sex_codes=_column(seeds_dir / "sex_codes.csv", "code"),
