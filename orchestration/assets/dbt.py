@@ -50,7 +50,8 @@ def journeys_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, jou
     paths = journeys.paths()
     os.environ["JOURNEYS_WAREHOUSE"] = str(paths.warehouse)  # read by profiles.yml in the dbt subprocess
     dbt_vars = {"as_of": journeys.as_of} if journeys.as_of else {}
-    args = ["build"]
+    # Unit tests belong to CI (tests/test_dbt_*.py run them); production runs build and data-test only.
+    args = ["build", "--exclude-resource-type", "unit_test"]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
     with warehouse_lock(paths.warehouse):
