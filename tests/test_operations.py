@@ -124,7 +124,9 @@ def test_bi_reader_keeps_working_during_a_run_and_sees_the_new_snapshot(built: P
 
 
 def test_two_overlapping_runs_both_succeed(built: Path) -> None:
-    first = subprocess.Popen([JOURNEYS, "run"], env=_env(built), capture_output=True, text=True)
+    first = subprocess.Popen(
+        [JOURNEYS, "run"], env=_env(built), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     time.sleep(1)
     second = _run(built)
     _, err = first.communicate(timeout=900)
