@@ -124,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message=r".*(is currently in beta|is currently in preview).*")
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

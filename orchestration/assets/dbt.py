@@ -54,5 +54,7 @@ def journeys_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, jou
     args = ["build", "--exclude-resource-type", "unit_test"]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
+    # One fixed target path (runs are serialised by the warehouse lock): partial parsing works from the second
+    # run on, and artifacts do not pile up as one directory per invocation.
     with warehouse_lock(paths.warehouse):
-        yield from dbt.cli(args, context=context).stream()
+        yield from dbt.cli(args, context=context, target_path=dbt_project.target_path / "pipeline").stream()
