@@ -134,5 +134,14 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("interrupted; the warehouse and the serving snapshot are left as they were", 130)
 
 
+def entry_point() -> None:
+    """Console script. Exits without interpreter teardown: duckdb 2.0's bindings print spurious "nanobind: leaked"
+    reports at teardown once GX's SQL route (duckdb-engine) has been loaded, which would bury the summary."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry_point()

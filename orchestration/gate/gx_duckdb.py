@@ -20,15 +20,28 @@ The fix (small, no patching of GX's modules)
 --------------------------------------------
 :class:`DuckDBExecutionEngine` subclasses GX's ``SqlAlchemyExecutionEngine`` and overrides only
 ``get_connection``: like GX already does for SQLite, it keeps one connection open for the engine's lifetime, so no
-``ROLLBACK`` runs between a query and the fetch of its rows. ``close`` ends that connection. The connection's one
-transaction also gives a whole validation run a single consistent snapshot. :class:`DuckDBGateDatasource` is a
-GX ``SQLDatasource`` whose execution engine is that subclass (GX registers it as datasource type
-``journeys_duckdb``).
+``ROLLBACK`` runs between a query and the fetch of its rows (a failed query is rolled back at once, so it cannot
+poison the metrics after it). ``close`` ends that connection. The connection's one transaction also gives a whole
+validation run a single consistent snapshot. :class:`DuckDBGateDatasource` is a GX ``SQLDatasource`` whose
+execution engine is that subclass (GX registers it as datasource type ``journeys_duckdb``).
+
+A second, smaller trap shows once column expectations run on a table outside schema ``main``: duckdb-engine's
+PostgreSQL-style inspector cannot reflect columns on DuckDB 2.0 (its query needs ``pg_catalog.pg_collation``), and
+GX's fallback, ``SELECT * FROM <table> LIMIT 1``, drops the schema. Each GX connection therefore puts the session's
+schema first on DuckDB's ``search_path``.
 
 :func:`gx_session` binds the datasource to the caller's DuckDB database via SQLAlchemy's ``creator``: each GX
 connection is a ``cursor()`` of the caller's connection (same database, in-memory or file, no second open of the
 file), wrapped in duckdb-engine's ``ConnectionWrapper``. Every query is SQL run inside DuckDB (pushdown); nothing
 is pulled into pandas. A cursor sees committed data only: commit before validating.
+
+Counting, not fetching
+----------------------
+GX's ``UnexpectedRowsExpectation`` resolves two metrics, each running the query: the count of unexpected rows and
+up to 200 of them as examples (shown only in the ``COMPLETE`` result format). The gate needs the count only, so
+:meth:`GXSession.validate` runs the suites' unexpected-rows expectations as :class:`UnexpectedRowsCount`: the same
+query, the same success criterion (no unexpected row), the count as ``observed_value``, one query instead of two.
+The suite files keep GX's standard ``unexpected_rows_expectation`` type.
 
 Requires ``duckdb-engine`` (pinned 0.17.0).
 """
@@ -36,16 +49,18 @@ Requires ``duckdb-engine`` (pinned 0.17.0).
 from __future__ import annotations
 
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import duckdb
 import great_expectations as gx
 from duckdb_engine import ConnectionWrapper
 from great_expectations.datasource.fluent import SQLDatasource
 from great_expectations.execution_engine import SqlAlchemyExecutionEngine
+from great_expectations.expectations import UnexpectedRowsExpectation
 
 if TYPE_CHECKING:
     import sqlalchemy
@@ -62,7 +77,12 @@ class DuckDBExecutionEngine(SqlAlchemyExecutionEngine):
     def get_connection(self) -> Iterator[sqlalchemy.Connection]:
         if self._connection is None:
             self._connection = self.engine.connect()
-        yield self._connection
+        try:
+            yield self._connection
+        except Exception:
+            # A failed query aborts DuckDB's transaction; end it so the next metric runs in a fresh one.
+            self._connection.rollback()
+            raise
 
     def close(self) -> None:
         if self._connection is not None:
@@ -81,45 +101,102 @@ class DuckDBGateDatasource(SQLDatasource):
         return DuckDBExecutionEngine
 
 
+class UnexpectedRowsCount(UnexpectedRowsExpectation):
+    """An ``UnexpectedRowsExpectation`` that only counts the unexpected rows (GX type ``unexpected_rows_count``)."""
+
+    metric_dependencies: ClassVar[tuple[str, ...]] = ("unexpected_rows_query.row_count",)
+
+    def _validate(
+        self, metrics: dict[str, Any], runtime_configuration: dict[str, Any] | None = None, execution_engine: Any = None
+    ) -> dict[str, Any]:
+        count = metrics["unexpected_rows_query.row_count"]
+        return {"success": count == 0, "result": {"observed_value": count}}
+
+
+_STANDARD_TYPE = "unexpected_rows_expectation"
+_COUNTING_TYPE = "unexpected_rows_count"
+
+
+def counting(expectation: dict[str, Any]) -> dict[str, Any]:
+    """A suite file's expectation, with an unexpected-rows expectation run as :class:`UnexpectedRowsCount`."""
+    return {**expectation, "type": _COUNTING_TYPE} if expectation.get("type") == _STANDARD_TYPE else dict(expectation)
+
+
 _context: AbstractDataContext | None = None
 
 
 def _gx_context() -> AbstractDataContext:
-    """One ephemeral (in-memory, nothing written to disk) GX context per process."""
+    """One ephemeral (in-memory, nothing written to disk) GX context per process, without progress bars."""
     global _context
     if _context is None:
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
         _context = gx.get_context(mode="ephemeral")
+        _context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return _context
 
 
-def _creator(con: duckdb.DuckDBPyConnection) -> Callable[[], ConnectionWrapper]:
-    return lambda: ConnectionWrapper(con.cursor())
+def _creator(con: duckdb.DuckDBPyConnection, schema: str) -> Callable[[], ConnectionWrapper]:
+    """GX's connections: cursors of the caller's connection, resolving unqualified names in ``schema`` first.
+
+    The search path is the second half of the fix: duckdb-engine's PostgreSQL-style inspector cannot reflect
+    columns on DuckDB 2.0 (its query needs ``pg_catalog.pg_collation``), and GX's fallback then reads
+    ``SELECT * FROM <table> LIMIT 1`` without the schema. With ``schema`` first on the search path that finds the
+    right table, so column expectations (between, pair, unique, ...) work on schema-qualified tables.
+    """
+
+    def connect() -> ConnectionWrapper:
+        cursor = con.cursor()
+        cursor.execute(f"set search_path = '{schema},main'")
+        cursor.execute("set enable_progress_bar = false")
+        return ConnectionWrapper(cursor)
+
+    return connect
 
 
 @dataclass
 class GXSession:
-    """A GX datasource over the caller's DuckDB database; batches are tables or views in that database."""
+    """A GX datasource over the caller's DuckDB database; batches are tables or views of one schema."""
 
     context: AbstractDataContext
     datasource: DuckDBGateDatasource
+    schema: str
+    _batches: dict[str, Batch] = field(default_factory=dict)
 
-    def table_batch(self, schema: str, table: str) -> Batch:
-        """The whole table (or view) ``schema.table`` as one GX batch; ``{batch}`` in a query becomes its name."""
-        asset = self.datasource.add_table_asset(name=f"{schema}.{table}", table_name=table, schema_name=schema)
-        return asset.add_batch_definition_whole_table("whole").get_batch()
+    def batch(self, table: str) -> Batch:
+        """The whole table (or view) as one GX batch.
+
+        In an ``unexpected_rows_query`` GX substitutes ``{batch}`` with ``(SELECT * FROM schema.table WHERE true)``,
+        aliased ``AS subselect`` unless the query has a JOIN (then the query aliases it itself).
+        """
+        if table not in self._batches:
+            # GX 1.x deprecates schema_name (the schema should come from the connection); the search path does
+            # that too, but naming the schema keeps the batch's own query (SELECT * FROM schema.table) explicit.
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="`schema_name` is deprecated", category=DeprecationWarning)
+                asset = self.datasource.add_table_asset(name=table, table_name=table, schema_name=self.schema)
+            self._batches[table] = asset.add_batch_definition_whole_table("whole").get_batch()
+        return self._batches[table]
+
+    def validate(self, table: str, suite_name: str, expectations: list[dict[str, Any]]) -> dict[str, Any]:
+        """Validate expectations (as serialised in a suite file) on one table: GX results by ``meta.rule``."""
+        suite = gx.ExpectationSuite(name=suite_name, expectations=[counting(e) for e in expectations])
+        result = self.batch(table).validate(suite, result_format="BASIC")
+        return {r.expectation_config.meta["rule"]: r for r in result.results}
 
 
 @contextmanager
-def gx_session(con: duckdb.DuckDBPyConnection) -> Iterator[GXSession]:
-    """A GX datasource for this connection's database, removed (and its connections closed) on exit."""
+def gx_session(con: duckdb.DuckDBPyConnection, schema: str) -> Iterator[GXSession]:
+    """A GX datasource over this connection's database, removed (and its connections closed) on exit."""
     context = _gx_context()
     name = f"journeys_{uuid.uuid4().hex}"
     add: Callable[..., Any] = getattr(context.data_sources, f"add_{_DATASOURCE_TYPE}")
+    # The URL only selects the dialect: every connection comes from ``creator``.
     datasource: DuckDBGateDatasource = add(
-        name=name, connection_string="duckdb:///:memory:", kwargs={"creator": _creator(con)}
+        name=name, connection_string="duckdb:///:memory:", kwargs={"creator": _creator(con, schema)}
     )
     try:
-        yield GXSession(context=context, datasource=datasource)
+        yield GXSession(context=context, datasource=datasource, schema=schema)
     finally:
         engine = datasource.execution_engine
         if engine is not None:

@@ -66,7 +66,11 @@ class RowDamager:
             if rng.random() < 0.5:
                 del fields[int(rng.random() * len(fields))]
             else:
-                fields.insert(int(rng.random() * (len(fields) + 1)), ("", "X", "extra")[int(rng.random() * 3)])
+                position = int(rng.random() * (len(fields) + 1))
+                value = ("", "X", "extra")[int(rng.random() * 3)]
+                if position == len(fields) and not value:
+                    value = "extra"  # one empty trailing field is tolerated by the reader: no value is displaced
+                fields.insert(position, value)
             return ""
         column, value = getattr(self, "_" + kind)(rng, fields, single_row, month_end)
         fields[_F[column]] = value

@@ -6,6 +6,9 @@ The caller owns the transaction (a failure must leave none of the file's rows be
 cannot parse; good rows are numbered by their order in the file, shifted past the blank and unparseable lines
 before them. (A value with a line break inside quotes counts as one line: numbers after it are one lower
 per break. The submission format has no free-text column, so this only affects files already unusual.)
+
+A line with exactly one extra, *empty* field at its end (a trailing comma) is read as a normal row: DuckDB's reader
+tolerates a trailing delimiter, and no value is displaced. Any other wrong field count is a malformed line.
 """
 
 from __future__ import annotations

@@ -1,0 +1,94 @@
+"""run_marts_sanity: the marts-sanity suite with GX on DuckDB, on a read-only warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.gate import run_marts_sanity
+from orchestration.gate.rules import suite_rules
+
+GOOD_MARTS = """
+create schema marts;
+create table marts.episodes as select 'P0042:E' || range as episode_key, 'K' || range as client_key,
+    'E06000001' as la_code, '40-44' as age_band from range(5);
+create table marts.journeys as select 'K1:1' as journey_key, 'K1' as client_key, 1 as journey_seq;
+create table marts.transfers as select 'P0042:E1' as episode_key, 'picked_up' as outcome;
+create table marts.retention_3_months as select date '2025-01-01' as cohort_month, 'national' as geography_level,
+    'E92000001' as geography_code, 10::bigint as new_presentations, 6::bigint as retained, 3::bigint as not_retained,
+    1::bigint as pending, 6 / 9 as retention_rate;
+create table marts.transfer_outcomes as select date '2025-01-01' as month, 'national' as geography_level,
+    'E92000001' as geography_code, 4::bigint as transfers, 2::bigint as picked_up, 1::bigint as lost,
+    1::bigint as pending, 2 / 3 as pickup_rate;
+create table marts.qs8_measures as select 'month' as period_type, m as measure, 'national' as geography_level,
+    'E92000001' as geography_code, 3::bigint as numerator, 4::bigint as denominator, 0.75 as rate
+    from (values ('qs8a'), ('qs8b')) v(m);
+create table marts.qs8_structure as select 'la' as geography_level, 'E06000001' as geography_code,
+    'PSYMOTI' as intervention_code, 3::bigint as clients, 5::bigint as delivered;
+create table marts.nice_concordance as select date '2025-01-01' as cohort_month, 'national' as geography_level,
+    'E92000001' as geography_code, 8::bigint as journeys_with_psychosocial, 2::bigint as second_line_first,
+    0.25 as share;
+create table marts.submissions as select 1::bigint as submission_id, 'accepted' as status, 10::bigint as rows_total,
+    9::bigint as rows_accepted, 1::bigint as rows_quarantined;
+create table marts.data_quality as select 1::bigint as submission_id, 'sex_invalid_code' as rule,
+    'error' as severity, 1::bigint as rows_failed;
+"""
+
+
+def _warehouse(tmp_path: Path, *changes: str) -> duckdb.DuckDBPyConnection:
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(GOOD_MARTS)
+        for change in changes:
+            con.execute(change)
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _failed(results: list) -> dict[str, str]:  # type: ignore[type-arg]
+    return {r.name: r.details for r in results if not r.passed}
+
+
+def test_good_marts_pass_every_rule_on_a_read_only_connection(tmp_path: Path) -> None:
+    con = _warehouse(tmp_path)
+    results = run_marts_sanity(con)
+    assert [r.name for r in results] == [r.name for r in suite_rules("marts_sanity")]
+    assert _failed(results) == {}
+    assert all(r.details == "ok" for r in results)
+
+
+def test_a_rate_outside_zero_one_fails(tmp_path: Path) -> None:
+    con = _warehouse(tmp_path, "update marts.retention_3_months set retention_rate = 1.5")
+    failed = _failed(run_marts_sanity(con))
+    assert set(failed) == {"retention_rate_in_range"}
+    assert "marts.retention_3_months" in failed["retention_rate_in_range"]
+
+
+def test_an_attributor_column_in_marts_fails(tmp_path: Path) -> None:
+    con = _warehouse(tmp_path, "alter table marts.episodes add column ClientID varchar", "alter table marts.journeys "
+                     "add column dob date")  # fmt: skip
+    failed = _failed(run_marts_sanity(con))
+    assert set(failed) == {"restricted_columns_absent"}
+    assert "marts.episodes" in failed["restricted_columns_absent"] and "ClientID" in failed["restricted_columns_absent"]
+    assert "marts.journeys" in failed["restricted_columns_absent"] and "dob" in failed["restricted_columns_absent"]
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        ("update marts.qs8_measures set numerator = 5", "qs8_numerator_le_denominator"),
+        ("update marts.transfer_outcomes set lost = 7", "transfer_counts_reconcile"),
+        ("update marts.retention_3_months set pending = 0", "retention_counts_reconcile"),
+        ("update marts.submissions set rows_accepted = 10", "submission_rows_reconcile"),
+        ("insert into marts.episodes select * from marts.episodes limit 1", "episode_key_unique"),
+    ],
+)
+def test_numerators_counts_and_keys_are_checked(tmp_path: Path, change: str, rule: str) -> None:
+    assert set(_failed(run_marts_sanity(_warehouse(tmp_path, change)))) == {rule}
+
+
+def test_a_missing_mart_fails_its_rules(tmp_path: Path) -> None:
+    failed = _failed(run_marts_sanity(_warehouse(tmp_path, "drop table marts.nice_concordance")))
+    assert set(failed) == {"concordance_share_in_range", "concordance_numerator_le_denominator"}
+    assert "does not exist" in failed["concordance_share_in_range"]
