@@ -20,36 +20,9 @@ import pytest
 
 from orchestration.generate import FAULT_KINDS, GenerateSummary, generate
 from orchestration.settings import PROJECT_ROOT, SEEDS_DIR
+from orchestration.warehouse import SUBMISSION_COLUMNS
 
-COLUMNS = [
-    "AGNCY",
-    "CLIENTID",
-    "FINITIAL",
-    "SINITIAL",
-    "DOB",
-    "SEX",
-    "LA",
-    "EPISODID",
-    "REFLD",
-    "TRIAGED",
-    "DRUG1",
-    "INJSTAT",
-    "MHNEED",
-    "DEPANX",
-    "MHPSYTX",
-    "DISD",
-    "DISRSN",
-    "MODID",
-    "MODAL",
-    "MODSET",
-    "MODST",
-    "MODEND",
-    "MODEXIT",
-    "SUBID",
-    "SUBINT",
-    "SUBST",
-    "SUBEND",
-]
+COLUMNS = [name.upper() for name in SUBMISSION_COLUMNS]  # the format, as the loader knows it
 C = {name: i for i, name in enumerate(COLUMNS)}
 EPISODE_FIELDS = COLUMNS[: C["MODID"]]
 FILE_NAME = re.compile(r"^([A-Z][A-Z0-9]{3,7})/([A-Z][A-Z0-9]{3,7})_(\d{4})-(\d{2})\.csv$")

@@ -2,35 +2,9 @@
 
 from __future__ import annotations
 
-COLUMNS: tuple[str, ...] = (
-    "AGNCY",
-    "CLIENTID",
-    "FINITIAL",
-    "SINITIAL",
-    "DOB",
-    "SEX",
-    "LA",
-    "EPISODID",
-    "REFLD",
-    "TRIAGED",
-    "DRUG1",
-    "INJSTAT",
-    "MHNEED",
-    "DEPANX",
-    "MHPSYTX",
-    "DISD",
-    "DISRSN",
-    "MODID",
-    "MODAL",
-    "MODSET",
-    "MODST",
-    "MODEND",
-    "MODEXIT",
-    "SUBID",
-    "SUBINT",
-    "SUBST",
-    "SUBEND",
-)
+from orchestration.warehouse import SUBMISSION_COLUMNS
+
+COLUMNS: tuple[str, ...] = tuple(name.upper() for name in SUBMISSION_COLUMNS)
 HEADER = ",".join(COLUMNS) + "\n"
 INDEX: dict[str, int] = {name: position for position, name in enumerate(COLUMNS)}
 
