@@ -44,10 +44,16 @@ def paths(
 
 
 def pseudonym_key() -> bytes:
-    """The HMAC key for client keys. A development default is used only with a loud warning."""
+    """The HMAC key for client keys. A development default is used only with a loud warning, and never when
+    ``JOURNEYS_DEPLOYMENT=production``."""
     key = os.environ.get("JOURNEYS_PSEUDONYM_KEY")
     if key:
         return key.encode("utf-8")
+    if os.environ.get("JOURNEYS_DEPLOYMENT", "development").lower() == "production":
+        raise RuntimeError(
+            "JOURNEYS_PSEUDONYM_KEY is not set and JOURNEYS_DEPLOYMENT=production: refusing to pseudonymise with the "
+            "development key. Set JOURNEYS_PSEUDONYM_KEY from your secret store and run again."
+        )
     warnings.warn(
         "JOURNEYS_PSEUDONYM_KEY is not set: using the DEVELOPMENT pseudonymisation key. "
         "Client keys are NOT protected; never publish a serving database built this way.",
