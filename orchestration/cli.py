@@ -138,6 +138,8 @@ def entry_point() -> None:
     """Console script. Exits without interpreter teardown: duckdb 2.0's bindings print spurious "nanobind: leaked"
     reports at teardown once GX's SQL route (duckdb-engine) has been loaded, which would bury the summary."""
     code = main()
+    if "great_expectations" not in sys.modules:
+        sys.exit(code)  # normal teardown (e.g. the generator's worker pool cleans up after itself)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
