@@ -155,3 +155,21 @@ def test_hostile_files_are_rejected_with_a_reason_and_nothing_loaded(
     ).fetchall()
     assert loaded == [("P0001_2025-01.csv", 1), ("P0008_2025-01.csv", 1)]
     assert warehouse.execute("select max(length(clientid)) from raw.submission_rows").fetchone() == (10_000,)
+
+
+def test_files_rejected_before_the_gate_get_a_provider_report(tmp_path: Path, landing: Path) -> None:
+    from orchestration.assets.ingest import _write_report
+    from orchestration.warehouse import connect
+
+    (landing / "bad name';x.csv").write_text("x")
+    (landing / "P0001_2025-01.csv").write_text("A;B\n1;2\n")
+    reports = tmp_path / "reports"
+    with connect(tmp_path / "w.duckdb") as con:
+        ingest_landing(con, landing)
+        ids = con.execute("select submission_id from ingest.submissions where rows_total is null").fetchall()
+        for (submission_id,) in ids:
+            _write_report(con, submission_id, reports, only_if_missing=True)
+    written = {p.relative_to(reports).parts[0]: p.read_text() for p in reports.rglob("*.md")}
+    assert set(written) == {"P0001", "_unknown"}
+    assert "semicolons" in written["P0001"] and "rejected" in written["P0001"]
+    assert "does not follow" in written["_unknown"]

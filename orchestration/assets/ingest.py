@@ -1,5 +1,8 @@
 """Ingestion and the quality gate as assets; the gate's reconciliation as blocking asset checks."""
 
+from pathlib import Path
+
+import duckdb
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -72,6 +75,11 @@ def gated_submissions(context: AssetExecutionContext, journeys: JourneysConfig) 
             outcome = run_gate(con, submission_id, max_failure_share=journeys.max_failure_share)
             outcomes.append(outcome)
             _write_report(con, submission_id, paths.reports)
+        # Files rejected before the gate (name, encoding, header) get a report too, once.
+        for (submission_id,) in con.execute(
+            "select submission_id from ingest.submissions where status = 'rejected' and rows_total is null"
+        ).fetchall():
+            _write_report(con, submission_id, paths.reports, only_if_missing=True)
         superseded = resolve_superseded(con)
         statuses = dict(
             con.execute("select status, count(*) from ingest.submissions group by status order by status").fetchall()
@@ -86,15 +94,21 @@ def gated_submissions(context: AssetExecutionContext, journeys: JourneysConfig) 
     )
 
 
-def _write_report(con, submission_id: int, reports_dir) -> None:  # type: ignore[no-untyped-def]
+def _write_report(
+    con: duckdb.DuckDBPyConnection, submission_id: int, reports_dir: Path, only_if_missing: bool = False
+) -> None:
+    """``<reports>/<PROVIDER>/<id>_<file>.md``; files whose name has no usable provider code go to ``_unknown``."""
     provider, file_name = con.execute(
         "select coalesce(provider_code, '_unknown'), file_name from ingest.submissions where submission_id = $id",
         {"id": submission_id},
-    ).fetchone()
+    ).fetchone() or ("_unknown", "")
     folder = reports_dir / provider
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in file_name.removesuffix(".csv"))[:120]
+    path = folder / f"{submission_id:06d}_{stem}.md"
+    if only_if_missing and path.exists():
+        return
     folder.mkdir(parents=True, exist_ok=True)
-    stem = file_name.replace("/", "__").removesuffix(".csv")
-    (folder / f"{submission_id:06d}_{stem}.md").write_text(render_report(con, submission_id), encoding="utf-8")
+    path.write_text(render_report(con, submission_id), encoding="utf-8")
 
 
 @asset_check(
