@@ -43,7 +43,7 @@ def _run_stage(
         return gate.run(work, month, repeat=args.repeat)
     from benchmarks import dbt
 
-    return dbt.run(work, year, gate=args.gate_year, memory_limit=args.memory_limit)
+    return dbt.run(work, year, gate=args.gate_year, memory_limit=args.memory_limit, threads=args.dbt_threads)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,8 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         help="dbt stage: gate the year's files with run_gate instead of accepting them with SQL",
     )
     parser.add_argument(
-        "--memory-limit", help="dbt stage: DuckDB memory_limit for both sides, e.g. 4GB (default: DuckDB's 80%% of RAM)"
+        "--memory-limit",
+        help="dbt stage: DuckDB memory_limit for both sides, e.g. 8GB (default: JOURNEYS_DUCKDB_MEMORY_LIMIT, else "
+        "the default in dbt_project/profiles.yml)",
     )
+    parser.add_argument("--dbt-threads", type=int, help="dbt stage: override the profile's dbt threads")
     parser.add_argument(
         "--repeat", type=int, default=1, help="ingest, gate: run each side N times and keep the fastest (noisy machine)"
     )

@@ -10,7 +10,8 @@ Both sides start from copies of the same accepted warehouse (same file name, see
 (a) ``dbt build --exclude-resource-type unit_test`` through ``dbtRunner`` in a fresh process (its peak RSS is
     dbt's, DuckDB's included), with its own warehouse copy, profiles, ``--target-path`` and ``--log-path`` in
     ``<work>/dbt/<set>/`` (kept between runs for dbt's partial parsing; the warehouse copy and logs are removed);
-    ``memory_limit`` (e.g. ``4GB``) runs dbt with a copy of the profiles that sets DuckDB's memory_limit;
+    dbt runs with a copy of the profiles that sets DuckDB's memory_limit explicitly (``memory_limit``, else
+    ``JOURNEYS_DUCKDB_MEMORY_LIMIT``, else the profile's default), and (b) sets the same limit;
 (b) :mod:`benchmarks.direct`: the compiled SQL of every seed, model and data test, taken from the manifest (a)
     leaves behind, executed in one DuckDB process.
 
@@ -22,6 +23,7 @@ Afterwards every model's row count is compared between the two warehouses.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -34,6 +36,7 @@ from orchestration.warehouse import warehouse_lock
 
 TARGET = 2.0
 MEMORY_LIMIT_MB = 6 * 1024
+MEMORY_ENV = "JOURNEYS_DUCKDB_MEMORY_LIMIT"
 PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 BENCH_KEY = "benchmark-pseudonym-key-not-secret"
 
@@ -46,12 +49,16 @@ def _dbt(label: str, args: list[str], env: dict[str, str]) -> Measurement:
         code="""
 outcome = dbtRunner().invoke(args)
 statuses = {}
+errors = []
 for node in getattr(outcome.result, 'results', None) or []:
     status = str(getattr(node, 'status', 'unknown'))
     statuses[status] = statuses.get(status, 0) + 1
+    if status in ('error', 'fail', 'runtime error'):
+        message = ' '.join(part.strip() for part in str(node.message).splitlines()[1:2] or [str(node.message)])
+        errors.append(f'{node.node.unique_id}: {message[:300]}')
 if outcome.exception is not None:
     raise SystemExit(f'dbt raised: {outcome.exception}')
-RESULT = {'success': bool(outcome.success), 'statuses': statuses}
+RESULT = {'success': bool(outcome.success), 'statuses': statuses, 'errors': errors[:5]}
 """,
         env=env,
     )
@@ -125,15 +132,38 @@ def _model_counts(database: Path, relations: list[str]) -> dict[str, int]:
         return {rel: int(con.execute(f"select count(*) from {rel}").fetchall()[0][0]) for rel in relations}
 
 
-def _profiles_dir(folder: Path, memory_limit: str | None) -> Path:
-    """The project's profiles, or a copy of them in ``folder`` that sets DuckDB's ``memory_limit``."""
-    if memory_limit is None:
+def effective_memory_limit(requested: str | None) -> str | None:
+    """The DuckDB memory_limit dbt runs with: ``requested``, else ``JOURNEYS_DUCKDB_MEMORY_LIMIT``, else the
+    default written in profiles.yml (``env_var('JOURNEYS_DUCKDB_MEMORY_LIMIT', '<default>')``); None = DuckDB's."""
+    if requested:
+        return requested
+    if os.environ.get(MEMORY_ENV):
+        return os.environ[MEMORY_ENV]
+    import yaml
+
+    profiles = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    output = profiles["journeys"]["outputs"][profiles["journeys"]["target"]]
+    value = str((output.get("settings") or {}).get("memory_limit") or "")
+    if "{{" not in value:
+        return value or None
+    match = re.search(rf"env_var\(\s*['\"]{MEMORY_ENV}['\"]\s*,\s*['\"]([^'\"]+)['\"]", value)
+    return match.group(1) if match else None
+
+
+def _profiles_dir(folder: Path, memory_limit: str | None, threads: int | None) -> Path:
+    """A copy of the project's profiles in ``folder`` with DuckDB's memory_limit set explicitly (both sides of
+    the comparison run with the same limit, whatever the profile's own expression says) and dbt's threads
+    overridden if asked."""
+    if memory_limit is None and threads is None:
         return PROJECT_DIR
     import yaml
 
     profiles = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
     for output in profiles["journeys"]["outputs"].values():
-        output.setdefault("settings", {})["memory_limit"] = memory_limit
+        if memory_limit is not None:
+            output.setdefault("settings", {})["memory_limit"] = memory_limit
+        if threads is not None:
+            output["threads"] = threads
     (folder / "profiles.yml").write_text(yaml.safe_dump(profiles, sort_keys=False), encoding="utf-8")
     return folder
 
@@ -159,14 +189,20 @@ def _compare(manifest: Path, dbt_db: Path, direct_db: Path) -> str:
 
 
 def run(
-    work: Path, dataset: data.DataSet, gate: bool = False, memory_limit: str | None = None
+    work: Path,
+    dataset: data.DataSet,
+    gate: bool = False,
+    memory_limit: str | None = None,
+    threads: int | None = None,
 ) -> tuple[str, list[Verdict]]:
+    memory_limit = effective_memory_limit(memory_limit)
     source = _accepted_warehouse(work, dataset, gate)
     with duckdb.connect(str(source), read_only=True) as con:
         rows = int(con.execute("select count(*) from raw.submission_rows").fetchall()[0][0])
     # dbt's folder is kept between runs (same warehouse path, profiles and target path), so its partial-parse
     # cache stays valid and the untimed ``dbt parse`` is quick; the lock keeps concurrent runs apart.
-    folder = work / "dbt" / f"{dataset.key}_{'gated' if gate else 'accepted'}_{memory_limit or 'default'}"
+    variant = f"{'gated' if gate else 'accepted'}_{memory_limit or 'default'}_t{threads or 'profile'}"
+    folder = work / "dbt" / f"{dataset.key}_{variant}"
     dbt_db = folder / "warehouse" / data.WAREHOUSE_NAME
     with warehouse_lock(dbt_db):
         shutil.rmtree(folder / "logs", ignore_errors=True)
@@ -174,11 +210,28 @@ def run(
         shutil.copyfile(source, dbt_db)
         direct_db = data.scratch_copy(work, source, "dbt_direct")
         try:
-            built, direct, compared = _measure(folder, dbt_db, direct_db, memory_limit)
+            built, measured = _measure(folder, dbt_db, direct_db, memory_limit, threads)
         finally:
             dbt_db.unlink(missing_ok=True)
-            shutil.rmtree(folder / "logs", ignore_errors=True)
+            shutil.rmtree(folder / "failed-logs", ignore_errors=True)
+            if (folder / "logs").exists():
+                (folder / "logs").rename(folder / "failed-logs")
             data.drop_scratch(work, "dbt_direct")
+    setting = (
+        f"{dataset.describe()}, {'gated with run_gate' if gate else 'accepted with SQL (not gated)'}; "
+        f"DuckDB memory_limit (both sides): {memory_limit or 'none (DuckDB default, 80% of RAM)'}; "
+        f"dbt threads: {threads or 'as in profiles.yml'}"
+    )
+    if measured is None:
+        errors = "\n    ".join(built.result["errors"]) or "(no node error recorded)"
+        text = (
+            f"== dbt build ({rows:,} rows): FAILED after {built.seconds:.1f} s, peak {built.peak_mb:,.0f} MB\n"
+            f"  input: {setting}\n  node results {built.result['statuses']}\n    {errors}\n"
+            f"  dbt's log: {folder / 'failed-logs' / 'dbt.log'}"
+        )
+        return text, [Verdict("dbt build vs direct SQL", False, f"dbt build failed: {built.result['statuses']}")]
+    shutil.rmtree(folder / "failed-logs", ignore_errors=True)
+    direct, compared = measured
     text, verdict = report("dbt build vs direct SQL", built, direct, rows, limit=TARGET)
     memory = Verdict(
         "dbt peak memory",
@@ -186,8 +239,7 @@ def run(
         f"{built.peak_mb:,.0f} MB (target < {MEMORY_LIMIT_MB:,} MB); direct SQL {direct.peak_mb:,.0f} MB",
     )
     text += (
-        f"\n  input: {dataset.describe()}, {'gated with run_gate' if gate else 'accepted with SQL (not gated)'}; "
-        f"DuckDB memory_limit: {memory_limit or 'default (80% of RAM)'}"
+        f"\n  input: {setting}"
         f"\n  dbt build: success={built.result['success']}, node results {built.result['statuses']}"
         f"\n  direct: {direct.result}"
         f"\n  model row counts, dbt vs direct: {compared}"
@@ -198,14 +250,15 @@ def run(
 
 
 def _measure(
-    folder: Path, dbt_db: Path, direct_db: Path, memory_limit: str | None
-) -> tuple[Measurement, Measurement, str]:
-    """(a) dbt build and (b) the compiled SQL directly, each on its own copy; then their row counts compared."""
+    folder: Path, dbt_db: Path, direct_db: Path, memory_limit: str | None, threads: int | None
+) -> tuple[Measurement, tuple[Measurement, str] | None]:
+    """(a) dbt build and, if it succeeded, (b) the compiled SQL directly, each on its own copy; then their row
+    counts compared."""
     profiles = folder / "profiles"
     profiles.mkdir(parents=True, exist_ok=True)
     paths = {
         "--project-dir": PROJECT_DIR,
-        "--profiles-dir": _profiles_dir(profiles, memory_limit),
+        "--profiles-dir": _profiles_dir(profiles, memory_limit, threads),
         "--target-path": folder / "target",
         "--log-path": folder / "logs",
     }
@@ -219,6 +272,8 @@ def _measure(
     built = _dbt(
         "dbt build (seeds, models, tests)", ["build", "--exclude-resource-type", "unit_test", *common], dbt_env
     )
+    if not built.result["success"]:
+        return built, None
     # The manifest dbt build leaves has every executed node's compiled SQL: (b) runs exactly that.
     manifest = folder / "target" / "manifest.json"
     setup_limit = f"con.execute(\"set memory_limit = '{memory_limit}'\")" if memory_limit else ""
@@ -232,5 +287,4 @@ def _measure(
         ),
         code="RESULT = execute(con, statements)\ncon.close()",
     )
-    compared = _compare(manifest, dbt_db, direct_db) if built.result["success"] else "not compared (dbt failed)"
-    return built, direct, compared
+    return built, (direct, _compare(manifest, dbt_db, direct_db))

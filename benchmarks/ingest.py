@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks import data
-from benchmarks.measure import Measurement, Verdict, best_of, in_subprocess, line, ratio, report
+from benchmarks.measure import Measurement, Verdict, best_of, cpu_ratio, in_subprocess, line, ratio, report
 
 TARGET = 1.5
 GROUP_ROWS = 1_000_000
@@ -65,7 +65,10 @@ def run(work: Path, dataset: data.DataSet, breakdown: bool = True, repeat: int =
     text += "\n" + _parts(subject)
     if breakdown:
         grouped = best_of(repeat, lambda: _ingest(work, landing, "ingest_landing, group commit (sim.)", GROUP_ROWS))
-        text += "\n" + line(grouped, rows) + f"\n  ratio {ratio(grouped, baseline):.2f}x with group commit"
+        text += (
+            f"\n{line(grouped, rows)}\n  ratio {ratio(grouped, baseline):.2f}x with group commit; "
+            f"cpu ratio {cpu_ratio(grouped, baseline):.2f}x"
+        )
         text += "\n" + _parts(grouped)
     return text, [verdict]
 
