@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=1, help="ingest, gate: run each side N times and keep the fastest (noisy machine)"
     )
-    parser.add_argument("--no-breakdown", action="store_true", help="ingest: skip the simulated group-commit run")
+    parser.add_argument("--no-breakdown", action="store_true", help="ingest: skip the per-file-transaction run")
     parser.add_argument("--work", default=".bench", help="cache and scratch directory (default .bench)")
     args = parser.parse_args(argv)
     work = Path(args.work).absolute()

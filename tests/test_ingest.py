@@ -6,8 +6,10 @@ import os
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from orchestration.ingest.run import ingest_landing
+from orchestration.ingest import run
+from orchestration.ingest.run import GROUP_ROWS, ingest_landing
 from orchestration.ingest.submissions_log import resolve_superseded
 
 from factories import HEADER, row, write_submission
@@ -127,8 +129,9 @@ def _reason(con: duckdb.DuckDBPyConnection, name: str) -> str:
     return reason
 
 
+@pytest.mark.parametrize("group_rows", [0, GROUP_ROWS], ids=["file-by-file", "one-group"])
 def test_hostile_files_are_rejected_with_a_reason_and_nothing_loaded(
-    landing: Path, warehouse: duckdb.DuckDBPyConnection
+    landing: Path, warehouse: duckdb.DuckDBPyConnection, group_rows: int
 ) -> None:
     write_submission(landing / "P0001_2025-01.csv", [row()])  # the good one still loads
     (landing / "P0002_2025-01.csv").write_text(HEADER.replace(",", ";") + "\n" + row().replace(",", ";") + "\n")
@@ -140,7 +143,7 @@ def test_hostile_files_are_rejected_with_a_reason_and_nothing_loaded(
     write_submission(landing / "P0008_2025-01.csv", [row(clientid="x" * 10_000)])  # loads; the gate judges length
     (landing / "P0009';DROP TABLE raw.submission_rows;--_2025-01.csv").write_text(HEADER + "\n" + row() + "\n")
     (landing / "..P0010_2025-01.csv").write_text("hidden files are not submissions")
-    summary = ingest_landing(warehouse, landing)
+    summary = ingest_landing(warehouse, landing, group_rows=group_rows)
     assert (summary.loaded, summary.rejected) == (2, 7)
     assert "semicolons" in _reason(warehouse, "P0002_2025-01.csv")
     assert "UTF-8" in _reason(warehouse, "P0003_2025-01.csv")
@@ -173,3 +176,88 @@ def test_files_rejected_before_the_gate_get_a_provider_report(tmp_path: Path, la
     assert set(written) == {"P0001", "_unknown"}
     assert "semicolons" in written["P0001"] and "rejected" in written["P0001"]
     assert "does not follow" in written["_unknown"]
+
+
+def test_byte_identical_copies_new_in_one_group_load_once(landing: Path, warehouse: duckdb.DuckDBPyConnection) -> None:
+    first = write_submission(landing / "P0001" / "P0001_2025-01.csv", [row()])
+    (landing / "P0001_2025-01.csv").write_bytes(first.read_bytes())
+    summary = ingest_landing(warehouse, landing)
+    assert (summary.loaded, summary.duplicate, summary.rows_loaded) == (1, 1, 1)
+    assert warehouse.execute("select count(*) from raw.submission_rows").fetchone() == (1,)
+
+
+def _crash_when_loading(monkeypatch: pytest.MonkeyPatch, provider: str, message: str) -> None:
+    """Make loading ``provider``'s file crash (an error that is not a reason to reject the file)."""
+    real_load = run.load_csv
+
+    def crashing(con: duckdb.DuckDBPyConnection, path: Path, *args: object) -> object:
+        if path.name.startswith(provider):
+            raise RuntimeError(message)
+        return real_load(con, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "load_csv", crashing)
+
+
+def test_a_crash_mid_group_leaves_earlier_groups_and_nothing_of_its_own(
+    landing: Path, warehouse: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for provider in ("P0001", "P0002", "P0003", "P0004"):
+        write_submission(landing / f"{provider}_2025-01.csv", [row(agncy=provider)])
+    _crash_when_loading(monkeypatch, "P0003", "power cut")
+    with pytest.raises(RuntimeError, match="power cut"):  # P0001 + P0002 commit as one group, then P0003 crashes
+        ingest_landing(warehouse, landing, group_rows=2, workers=1)
+    assert [r[0] for r in _log(warehouse)] == ["P0001_2025-01.csv", "P0002_2025-01.csv"]
+    assert warehouse.execute("select count(*) from raw.submission_rows").fetchone() == (2,)
+    monkeypatch.undo()
+    again = ingest_landing(warehouse, landing, group_rows=2, workers=1)
+    assert (again.loaded, again.already_logged, again.rows_loaded) == (2, 2, 2)
+    assert warehouse.execute("select count(distinct agncy) from raw.submission_rows").fetchone() == (4,)
+
+
+def test_parallel_lanes_keep_ids_in_discovery_order_and_reject_only_the_broken_file(
+    landing: Path, warehouse: duckdb.DuckDBPyConnection
+) -> None:
+    providers = [f"P{n:04d}" for n in range(1, 9)]
+    for provider in providers:
+        rows = [row(agncy=provider, subid=f"S{i}") for i in range(3)]
+        if provider == "P0005":
+            rows[1] = row(agncy=provider, clientid='"open quote')
+        write_submission(landing / f"{provider}_2025-01.csv", rows)
+    summary = ingest_landing(warehouse, landing, group_rows=4, workers=3)
+    assert (summary.loaded, summary.rejected, summary.rows_loaded) == (7, 1, 21)
+    assert summary.loaded_ids == sorted(summary.loaded_ids)
+    logged = _log(warehouse)
+    assert [r[0] for r in logged] == [f"{p}_2025-01.csv" for p in providers]
+    assert [r[1] for r in logged].count("rejected") == 1 and logged[4][1] == "rejected"
+    per_file = warehouse.execute(
+        "select s.provider_code, count(r.submission_id) from ingest.submissions s "
+        "left join raw.submission_rows r using (submission_id) group by 1 order by 1"
+    ).fetchall()
+    assert per_file == [(p, 0 if p == "P0005" else 3) for p in providers]
+
+
+def test_a_crash_on_one_lane_stops_all_and_leaves_only_whole_files(
+    landing: Path, warehouse: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    providers = [f"P{n:04d}" for n in range(1, 9)]
+    for provider in providers:
+        write_submission(landing / f"{provider}_2025-01.csv", [row(agncy=provider), row(agncy=provider, subid="S2")])
+    _crash_when_loading(monkeypatch, "P0004", "disk full")
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest_landing(warehouse, landing, group_rows=2, workers=2)
+    # whatever the lanes committed is whole: a log row with both its rows, nothing unlogged, P0004 absent
+    logged = warehouse.execute(
+        "select s.provider_code, s.status, count(r.submission_id) from ingest.submissions s "
+        "left join raw.submission_rows r using (submission_id) group by all"
+    ).fetchall()
+    assert all(status == "loaded" and rows == 2 for _, status, rows in logged)
+    assert "P0004" not in {provider for provider, _, _ in logged}
+    orphans = (
+        "select count(*) from raw.submission_rows where submission_id not in (select submission_id "
+        "from ingest.submissions)"
+    )
+    assert warehouse.execute(orphans).fetchone() == (0,)
+    monkeypatch.undo()
+    again = ingest_landing(warehouse, landing, workers=2)
+    assert again.loaded == len(providers) - len(logged) and again.rejected == 0
+    assert warehouse.execute("select count(*), count(distinct agncy) from raw.submission_rows").fetchone() == (16, 8)

@@ -43,13 +43,14 @@ def record(
     status: str,
     reason: str | None = None,
     duplicate: int | None = None,
+    submission_id: int | None = None,
 ) -> int:
-    """Insert one log row and return its submission id."""
+    """Insert one log row and return its submission id (``submission_id``: one from :func:`reserve_id`)."""
     row = con.execute(
         """
         insert into ingest.submissions (submission_id, provider_code, reporting_month, file_name, file_sha256,
             file_size, received_at, logged_at, status, reason, duplicate_of)
-        values (nextval('ingest.submission_id_seq'), $p, $m, $n, $h, $s, $r, $l, $status, $reason, $dup)
+        values (coalesce($id, nextval('ingest.submission_id_seq')), $p, $m, $n, $h, $s, $r, $l, $status, $reason, $dup)
         returning submission_id
         """,
         {
@@ -63,8 +64,16 @@ def record(
             "status": status,
             "reason": reason,
             "dup": duplicate,
+            "id": submission_id,
         },
     ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def reserve_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The next submission id, for a file whose log row is written later (by a loading lane)."""
+    row = con.execute("select nextval('ingest.submission_id_seq')").fetchone()
     assert row is not None
     return int(row[0])
 
