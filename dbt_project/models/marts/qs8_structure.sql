@@ -1,19 +1,12 @@
 /*
     QS8 structure - local arrangements (measures.md): per period and area (LA and region; not provider, not
     national; Z00B is an area at both levels), one row per code of the formal psychosocial set (zeros included)
-    for every area with clients in treatment in the period.
+    for every area with clients in treatment in the period (qs8_structure_areas).
 */
 
 with areas as (
 
-    select distinct
-          period_type
-        , period_start
-        , period_end
-        , geography_level
-        , geography_code
-    from {{ ref('qs8a_denominator') }}
-    where geography_level in ('la', 'region')
+    select * from {{ ref('qs8_structure_areas') }}
 
 )
 

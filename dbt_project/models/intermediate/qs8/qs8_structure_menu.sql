@@ -7,15 +7,7 @@
 
 with areas as (
 
-    select distinct
-          period_type
-        , period_start
-        , period_end
-        , complete
-        , geography_level
-        , geography_code
-    from {{ ref('qs8a_denominator') }}
-    where geography_level in ('la', 'region')
+    select * from {{ ref('qs8_structure_areas') }}
 
 )
 
