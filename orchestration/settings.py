@@ -36,9 +36,7 @@ def paths(
         landing=Path(landing or os.environ.get("JOURNEYS_LANDING", "data/landing")).absolute(),
         warehouse=Path(warehouse or os.environ.get("JOURNEYS_WAREHOUSE", "data/warehouse.duckdb")).absolute(),
         serving=Path(serving or os.environ.get("JOURNEYS_SERVING", "data/serving.duckdb")).absolute(),
-        publications=Path(
-            publications or os.environ.get("JOURNEYS_PUBLICATIONS", "data/publications")
-        ).absolute(),
+        publications=Path(publications or os.environ.get("JOURNEYS_PUBLICATIONS", "data/publications")).absolute(),
         reports=Path(reports or os.environ.get("JOURNEYS_REPORTS", "data/reports")).absolute(),
     )
 
