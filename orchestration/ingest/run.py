@@ -22,6 +22,7 @@ together); the files of rolled-back groups are simply new again on the next run.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -251,12 +252,16 @@ def _lane(con: duckdb.DuckDBPyConnection, lanes: _Lanes, group_rows: int) -> Non
                 lanes.committed(pending)
                 group, pending = [], IngestSummary()
                 con.execute("begin transaction")
-        con.execute("commit")
+        if lanes.crashed.is_set():  # another lane crashed: leave this lane's open group out too
+            con.execute("rollback")
+        else:
+            con.execute("commit")
+            lanes.committed(pending)
         in_group = False
-        lanes.committed(pending)
     except BaseException as error:
         if in_group:
-            con.execute("rollback")
+            with contextlib.suppress(duckdb.Error):  # the connection may be unusable: keep the first error
+                con.execute("rollback")
         lanes.crash(error)
 
 
