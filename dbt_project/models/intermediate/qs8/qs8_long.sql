@@ -1,33 +1,13 @@
 /*
     QS8 (a) and (b) in long form: one row per (period, geography, measure, denominator client) with the
-    numerator flag. qs8_measures aggregates this; the client grain lets reviewers trace any published figure.
+    numerator flag (the same left join for each measure's denominator and numerator models). qs8_measures
+    aggregates this; the client grain lets reviewers trace any published figure.
 */
 
-with qs8a_denominator as (
+with unioned as (
 
-    select * from {{ ref('qs8a_denominator') }}
-
-)
-
-, qs8a_numerator as (
-
-    select * from {{ ref('qs8a_numerator') }}
-
-)
-
-, qs8b_denominator as (
-
-    select * from {{ ref('qs8b_denominator') }}
-
-)
-
-, qs8b_numerator as (
-
-    select * from {{ ref('qs8b_numerator') }}
-
-)
-
-, unioned as (
+    {%- for measure in ['qs8a', 'qs8b'] %}
+    {% if not loop.first %}union all{% endif %}
 
     select
           d.period_type
@@ -36,36 +16,17 @@ with qs8a_denominator as (
         , d.complete
         , d.geography_level
         , d.geography_code
-        , 'qs8a' as measure
+        , '{{ measure }}' as measure
         , d.client_key
         , n.client_key is not null as numerator_flag
-    from qs8a_denominator as d
-    left join qs8a_numerator as n
+    from {{ ref(measure ~ '_denominator') }} as d
+    left join {{ ref(measure ~ '_numerator') }} as n
         on d.period_type = n.period_type
         and d.period_start = n.period_start
         and d.geography_level = n.geography_level
         and d.geography_code = n.geography_code
         and d.client_key = n.client_key
-
-    union all
-
-    select
-          d.period_type
-        , d.period_start
-        , d.period_end
-        , d.complete
-        , d.geography_level
-        , d.geography_code
-        , 'qs8b' as measure
-        , d.client_key
-        , n.client_key is not null as numerator_flag
-    from qs8b_denominator as d
-    left join qs8b_numerator as n
-        on d.period_type = n.period_type
-        and d.period_start = n.period_start
-        and d.geography_level = n.geography_level
-        and d.geography_code = n.geography_code
-        and d.client_key = n.client_key
+    {%- endfor %}
 
 )
 
