@@ -6,10 +6,7 @@
 with ranked as (
     select
         *,
-        row_number() over (
-            partition by provider_code, episode_id, modality_id, sub_id
-            order by version_month desc, source_line desc, submission_id desc
-        ) as version_rank
+        {{ latest_version_rank(['provider_code', 'episode_id', 'modality_id', 'sub_id']) }} as version_rank
     from {{ ref('stg_submission_rows') }}
     where provider_code is not null
       and episode_id is not null
