@@ -78,13 +78,6 @@ def reserve_id(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0])
 
 
-def reject(con: duckdb.DuckDBPyConnection, submission_id: int, reason: str) -> None:
-    con.execute(
-        "update ingest.submissions set status = 'rejected', reason = $r where submission_id = $id",
-        {"r": reason, "id": submission_id},
-    )
-
-
 def resolve_superseded(con: duckdb.DuckDBPyConnection) -> int:
     """Per provider and month, the usable file received last wins; the others become ``superseded``.
 
