@@ -16,7 +16,7 @@ from itertools import pairwise
 from orchestration.generate.columns import BLANK_INTERVENTION, BLANK_SUB_INTERVENTION
 from orchestration.generate.dates import iso, month_of
 from orchestration.generate.records import Episode
-from orchestration.generate.window import WINDOW_MONTHS, Horizon
+from orchestration.generate.window import WINDOW_MONTHS, Horizon, in_window
 
 Block = tuple[str, int]  # rows joined (each ending in "\n"), number of rows
 
@@ -91,7 +91,7 @@ class SnapshotRenderer:
         discharge = reason = ""
         if episode.disd is not None and month >= month_of(episode.disd) + episode.disd_lag:
             shown = episode.wrong_disd if episode.wrong_disd is not None and month < episode.fix_month else episode.disd
-            if month_of(shown) + WINDOW_MONTHS <= month:
+            if not in_window(month_of(shown), month):
                 return None
             discharge, reason = iso(shown), episode.disrsn
         triaged = iso(episode.triaged) if episode.triaged is not None and month_of(episode.triaged) <= month else ""
