@@ -26,19 +26,13 @@ Periods: months January - May 2024 (earliest TRIAGED 2024-01-15), FY 2023/24 and
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import duckdb
 import pytest
+from dbt_warehouse import dbt_build, insert_submission, query
 
-from orchestration.warehouse import SUBMISSION_COLUMNS, connect
+from orchestration.warehouse import connect
 
-ROOT = Path(__file__).resolve().parent.parent
-DBT_DIR = ROOT / "dbt_project"
-DBT = Path(sys.executable).parent / "dbt"
 TEST_KEY = "test-key"
 
 SELECTOR = ["--select", "+qs8_measures", "+qs8_structure", "+nice_concordance", "+qs8_structure_menu"]
@@ -100,20 +94,8 @@ PB_ROWS = [
 
 
 def _insert_submission(con, sid: int, provider: str, month: str, rows: list[dict]) -> None:
-    con.execute(
-        """insert into ingest.submissions (submission_id, provider_code, reporting_month, file_name, file_sha256,
-               file_size, received_at, logged_at, status, rows_total, rows_accepted, rows_quarantined, reason)
-           values (?, ?, ?, ?, ?, 100, ?, ?, 'accepted', ?, ?, 0, null)""",
-        [sid, provider, month, f"{provider}/{provider}_{month[:7]}.csv", f"sha{sid}",
-         "2024-06-01 00:00:00", "2024-06-01 00:00:00", len(rows), len(rows)],
-    )  # fmt: skip
-    for line, spec in enumerate(rows, start=2):
-        values = {**_row(spec["client"]), **{k: v for k, v in spec.items() if k != "client"}, "agncy": provider}
-        con.execute(
-            f"insert into raw.submission_rows (submission_id, source_line, {', '.join(SUBMISSION_COLUMNS)}) "
-            f"values (?, ?, {', '.join('?' for _ in SUBMISSION_COLUMNS)})",
-            [sid, line, *[values.get(c) for c in SUBMISSION_COLUMNS]],
-        )
+    full = [{**_row(spec["client"]), **{k: v for k, v in spec.items() if k != "client"}} for spec in rows]
+    insert_submission(con, sid, provider, month, full, received="2024-06-01 00:00:00")
 
 
 @pytest.fixture(scope="module")
@@ -125,28 +107,11 @@ def warehouse(tmp_path_factory) -> Path:
         _insert_submission(con, 1, "PB", "2024-04-01", PB_ROWS[:1] + PB_ROWS[2:])
         _insert_submission(con, 2, "PA", "2024-05-01", PA_ROWS)
         _insert_submission(con, 3, "PB", "2024-05-01", PB_ROWS)
-    env = {
-        **os.environ,
-        "JOURNEYS_WAREHOUSE": str(path),
-        "JOURNEYS_PSEUDONYM_KEY": TEST_KEY,
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    cmd = [
-        str(DBT), "build", *SELECTOR,
-        "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-        "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"),
-    ]  # fmt: skip
-    result = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-3000:]
+    dbt_build(path, tmp, SELECTOR, TEST_KEY)
     return path
 
 
-def _query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+_query = query
 
 
 def _measures(path: Path, where: str) -> set[tuple]:

@@ -30,6 +30,14 @@ create table marts.qs8_structure as select 'la' as geography_level, 'E06000001' 
 create table marts.nice_concordance as select date '2025-01-01' as cohort_month, 'national' as geography_level,
     'E92000001' as geography_code, 8::bigint as journeys_with_psychosocial, 2::bigint as second_line_first,
     0.25 as share;
+create table marts.waiting_times as select date '2025-01-01' as cohort_month, 'national' as geography_level,
+    'E92000001' as geography_code, 10::bigint as new_presentations, 7::bigint as started, 5::bigint as within_3_weeks,
+    2::bigint as over_3_weeks, 2::bigint as waiting, 1::bigint as no_intervention, 5 / 7 as share_within_3_weeks,
+    12.5::double as median_wait_days;
+create table marts.successful_completions as select date '2024-02-01' as period_start, date '2025-01-31' as period_end,
+    'national' as geography_level, 'E92000001' as geography_code, 'all' as substance_group, 20::bigint as in_treatment,
+    6::bigint as completed, 4::bigint as completed_not_re_presented, 2::bigint as re_presented, 1::bigint as died,
+    4 / 20 as rate;
 create table marts.submissions as select 1::bigint as submission_id, 'accepted' as status, 10::bigint as rows_total,
     9::bigint as rows_accepted, 1::bigint as rows_quarantined;
 create table marts.data_quality as select 1::bigint as submission_id, 'sex_invalid_code' as rule,
@@ -82,6 +90,11 @@ def test_an_attributor_column_in_marts_fails(tmp_path: Path) -> None:
         ("update marts.retention_3_months set pending = 0", "retention_counts_reconcile"),
         ("update marts.submissions set rows_accepted = 10", "submission_rows_reconcile"),
         ("insert into marts.episodes select * from marts.episodes limit 1", "episode_key_unique"),
+        ("update marts.waiting_times set waiting = 3", "waiting_counts_reconcile"),
+        ("update marts.waiting_times set share_within_3_weeks = -0.1", "waiting_share_in_range"),
+        ("update marts.successful_completions set re_presented = 1", "completions_counts_reconcile"),
+        ("update marts.successful_completions set died = 21", "completions_counts_reconcile"),
+        ("update marts.successful_completions set rate = 1.2", "completions_rate_in_range"),
     ],
 )
 def test_numerators_counts_and_keys_are_checked(tmp_path: Path, change: str, rule: str) -> None:

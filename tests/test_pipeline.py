@@ -23,7 +23,7 @@ from orchestration.serving import FORBIDDEN_COLUMNS
 
 MARTS = (
     "episodes", "journeys", "transfers", "retention_3_months", "transfer_outcomes", "qs8_measures",
-    "qs8_structure", "nice_concordance", "submissions", "data_quality",
+    "qs8_structure", "nice_concordance", "waiting_times", "successful_completions", "submissions", "data_quality",
 )  # fmt: skip
 
 

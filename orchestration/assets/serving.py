@@ -10,7 +10,7 @@ from orchestration.warehouse import WRITER_POOL, connect, warehouse_lock
 
 MARTS = (
     "episodes", "journeys", "transfers", "retention_3_months", "transfer_outcomes", "qs8_measures",
-    "qs8_structure", "nice_concordance", "submissions", "data_quality",
+    "qs8_structure", "nice_concordance", "waiting_times", "successful_completions", "submissions", "data_quality",
 )  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 {#- One row per treatment journey, with every marts.journeys column (measures.md).
     start_date = first triage_date; end_date = NULL if any episode is open, else the latest discharge_date.
     exit_reason = discharge_reason of the episode that ends last; ties on the end date go to the last episode
-    by (triage_date, provider_code, episode_id); NULL for an open journey.
+    by (triage_date, provider_code, episode_id); NULL for an open journey. exit_episode_key = that episode
+    (NULL for an open journey): v2's successful completions count a completion at the exit episode's unit.
     Geography (provider, LA, region) = the journey's first episode's.
     days_in_treatment = coalesce(end_date, as_of) - start_date.
     retention_status (84 days = 12 weeks):
@@ -66,7 +67,7 @@ first_episode as (
 ),
 
 last_episode as (
-    select journey_key, discharge_reason
+    select journey_key, discharge_reason, episode_key
     from ranked
     where end_rank = 1
 ),
@@ -84,6 +85,7 @@ journeys as (
         f.la_code,
         f.region_code,
         case when a.any_open = 1 then null else l.discharge_reason end     as exit_reason,
+        case when a.any_open = 1 then null else l.episode_key end          as exit_episode_key,
         as_of.as_of
     from aggregated as a
     inner join first_episode as f on a.journey_key = f.journey_key
@@ -114,6 +116,7 @@ select
     region_code,
     exit_reason,
     exit_group,
+    exit_episode_key,
     cast(days_in_treatment as {{ dbt.type_bigint() }}) as days_in_treatment,
     case
         when days_in_treatment >= {{ var('retention_days') }} then 'retained'

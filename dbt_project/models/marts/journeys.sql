@@ -1,18 +1,29 @@
-{#- One row per treatment journey; rules in int_journeys. -#}
+{#- One row per treatment journey; rules in int_journeys. v2 columns (appended; the contract grows by adding):
+    the wait to first intervention (waiting_times/wait_journeys) and re-presentation within 6 months
+    (successful_completions/completion_re_presentation). -#}
 
 select
-    journey_key,
-    client_key,
-    journey_seq,
-    start_date,
-    end_date,
-    episode_count,
-    provider_count,
-    provider_code,
-    la_code,
-    region_code,
-    exit_reason,
-    exit_group,
-    days_in_treatment,
-    retention_status
-from {{ ref('int_journeys') }}
+    journeys.journey_key,
+    journeys.client_key,
+    journeys.journey_seq,
+    journeys.start_date,
+    journeys.end_date,
+    journeys.episode_count,
+    journeys.provider_count,
+    journeys.provider_code,
+    journeys.la_code,
+    journeys.region_code,
+    journeys.exit_reason,
+    journeys.exit_group,
+    journeys.days_in_treatment,
+    journeys.retention_status,
+    waits.referral_date,
+    waits.first_intervention_date,
+    waits.wait_days,
+    waits.wait_status,
+    re_presentation.re_presented
+from {{ ref('int_journeys') }} as journeys
+left join {{ ref('wait_journeys') }} as waits
+    on journeys.journey_key = waits.journey_key
+left join {{ ref('completion_re_presentation') }} as re_presentation
+    on journeys.journey_key = re_presentation.journey_key
