@@ -398,6 +398,42 @@ def test_realism_proportions(rows: duckdb.DuckDBPyConnection) -> None:
     assert referral_only > 40 and closed_88 > 20 and open_episodes > 300
 
 
+def test_headline_indicator_figures(rows: duckdb.DuckDBPyConnection) -> None:
+    """What makes the v2 indicators real: waits from referral to first intervention mostly within 3 weeks with a
+    tail; deaths in treatment at about 1-2% of the people in treatment in a year; successful completions followed
+    by a new presentation, some within 6 months and some later."""
+    con = rows
+    within, over_6_weeks = one(
+        con,
+        """with waits as (
+            select min(r.MODST::date) - any_value(e.REFLD::date) as wait
+            from episodes as e join r on r.AGNCY = e.AGNCY and r.EPISODID = e.EPISODID and r.month = e.month
+            where e.TRIAGED is not null and r.MODST is not null group by e.AGNCY, e.EPISODID)
+        select avg((wait <= 21)::int), count(*) filter (where wait > 42) from waits""",
+    )
+    assert 0.85 < within < 0.97 and over_6_weeks > 10
+    in_treatment, died = one(
+        con,
+        """select count(distinct (FINITIAL, SINITIAL, DOB, SEX)), count(distinct (FINITIAL, SINITIAL, DOB, SEX))
+            filter (where DISRSN = '89' and DISD::date between '2025-01-01' and '2025-12-31')
+        from episodes where TRIAGED::date <= '2025-12-31' and (DISD is null or DISD::date >= '2025-01-01')""",
+    )
+    assert 0.008 < died / in_treatment < 0.025
+    soon, later = one(
+        con,
+        """with completions as (
+            select (FINITIAL, SINITIAL, DOB, SEX) as person, DISD::date as ended from episodes
+            where DISRSN in ('80', '81', '82')),
+        returns as (
+            select c.ended, min(e.TRIAGED::date) as next_triage from completions as c
+            join episodes as e on (e.FINITIAL, e.SINITIAL, e.DOB, e.SEX) = c.person and e.TRIAGED::date > c.ended + 21
+            group by c.person, c.ended)
+        select count(*) filter (where next_triage <= ended + interval 6 month),
+               count(*) filter (where next_triage > ended + interval 6 month) from returns""",
+    )
+    assert soon > 20 and later > 5
+
+
 def test_interventions_are_plausible(rows: duckdb.DuckDBPyConnection) -> None:
     con = rows
     pharma_opiate, pharma_other = one(

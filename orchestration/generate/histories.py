@@ -5,11 +5,16 @@
 - 6% of presentations are referrals only (no TRIAGED): most closed with DISRSN 88 (some 85), a quarter left open.
 - Exit reasons by substance group: about half successful completions (80; 81/82 for alcohol; 80/82 for
   non-opiates, never 82 for opiates or crack), ~7% transfers (83), ~4% custody transfers (84), the rest unplanned
-  (85-88) and ~2% deaths (89). Lengths of stay are log-normal by exit reason and substance.
+  (85-88) and deaths (89: 4% of opiate, 2.5% of alcohol, ~1% of non-opiate exits), which makes about 1.5% of the
+  people in treatment in a year die in treatment. Lengths of stay are log-normal by exit reason and substance.
+- Waits from referral to first intervention (NDTMS waiting times): ~91% within 3 weeks (a fifth the same day),
+  with a tail of 3-10 weeks and a few up to 5 months. The wait is split between referral -> triage and
+  triage -> first intervention (mostly the same day).
 - Transfers: ~78% picked up within 21 days (17% of those *before* the discharge, ~12% 15-21 days after), 5% picked
   up late (22-60 days), 17% never (lost). Custody transfers are picked up in prison (MODSET 6).
 - Re-presentation after an unplanned exit (half of them): 1-14 days, 15-21 days (just inside the journey rule),
-  22-30 days (just outside) or months later; a few after completions.
+  22-30 days (just outside) or months later. After a successful completion a quarter come back: under half of
+  them within 6 months (22-182 days: a re-presentation for the PHOF indicator), the rest later (6-30 months).
 - 5% of longer episodes have a concurrent episode at a second provider (an alcohol service for half of opiate
   clients)."""
 
@@ -40,11 +45,11 @@ EXITS = {
             ("success", 0.36),
             ("83", 0.08),
             ("84", 0.05),
-            ("85", 0.36),
+            ("85", 0.35),
             ("86", 0.07),
             ("87", 0.04),
             ("88", 0.01),
-            ("89", 0.03),
+            ("89", 0.04),
         ]
     ),
     ALCOHOL: Weighted(
@@ -52,11 +57,11 @@ EXITS = {
             ("success", 0.58),
             ("83", 0.06),
             ("84", 0.02),
-            ("85", 0.24),
+            ("85", 0.235),
             ("86", 0.05),
             ("87", 0.01),
             ("88", 0.02),
-            ("89", 0.02),
+            ("89", 0.025),
         ]
     ),
     NON_OPIATE: Weighted(
@@ -64,11 +69,11 @@ EXITS = {
             ("success", 0.60),
             ("83", 0.06),
             ("84", 0.04),
-            ("85", 0.22),
+            ("85", 0.217),
             ("86", 0.04),
             ("87", 0.02),
             ("88", 0.015),
-            ("89", 0.005),
+            ("89", 0.008),
         ]
     ),
 }
@@ -83,7 +88,13 @@ STAY = {  # exit reason -> (median days, sigma, minimum days)
     "88": (14, 0.6, 0),
     "89": (360, 0.9, 1),
 }
-WAIT = Weighted([((0, 0), 0.30), ((1, 7), 0.40), ((8, 21), 0.25), ((22, 60), 0.05)])
+# Referral -> first intervention (days), and the part of it from triage to the first intervention.
+WAIT = Weighted(
+    [((0, 0), 0.20), ((1, 7), 0.38), ((8, 14), 0.20), ((15, 21), 0.13), ((22, 35), 0.05), ((36, 70), 0.03),
+     ((71, 150), 0.01)]
+)  # fmt: skip
+FIRST_INTERVENTION_DELAY = Weighted([((0, 0), 0.60), ((1, 7), 0.30), ((8, 21), 0.10)])
+SUCCESS_RETURN, SUCCESS_RETURN_WITHIN_6_MONTHS = 0.25, 0.45
 REPRESENTATION_GAP = Weighted([((1, 14), 0.12), ((15, 21), 0.14), ((22, 30), 0.14), ((31, 730), 0.60)])
 TRANSFER_LOST, TRANSFER_LATE = 0.17, 0.05
 
@@ -142,10 +153,13 @@ class HistorySimulator:
         return episodes
 
     # -- episodes -------------------------------------------------------------------------------------------------
-    def _wait(self, longest: int | None = None) -> int:
-        low, high = WAIT.pick(self.rng)
-        wait = between(self.rng, low, high)
-        return wait if longest is None else max(0, min(wait, longest))
+    def _wait(self, longest: int | None = None) -> tuple[int, int]:
+        """(referral -> triage, triage -> first intervention) in days; the first at most ``longest``."""
+        rng = self.rng
+        total = between(rng, *WAIT.pick(rng))
+        delay = min(total, between(rng, *FIRST_INTERVENTION_DELAY.pick(rng)))
+        referral = total - delay
+        return (referral if longest is None else max(0, min(referral, longest))), delay
 
     def _profile(self, person: Person, group: str) -> tuple[str, str, str, str]:
         if self.rng.random() < NEW_ASSESSMENT:
@@ -176,7 +190,7 @@ class HistorySimulator:
         person: Person,
         provider: int,
         triaged: int,
-        wait: int,
+        wait: tuple[int, int],
         *,
         drug1: str | None = None,
         long_term: bool = False,
@@ -197,7 +211,7 @@ class HistorySimulator:
             person,
             provider,
             person.la,
-            triaged - wait,
+            triaged - wait[0],
             triaged,
             disd,
             disrsn,
@@ -208,7 +222,7 @@ class HistorySimulator:
             mhpsytx,
             custody,
         )
-        episode.interventions = self.planner.plan(triaged, disd, group, depanx, disrsn, custody, received)
+        episode.interventions = self.planner.plan(triaged + wait[1], disd, group, depanx, disrsn, custody, received)
         return episode
 
     def _referral_only(self, person: Person, provider: int, refld: int) -> Episode:
@@ -260,7 +274,8 @@ class HistorySimulator:
         if episode.disrsn in ("83", "84"):
             return self._transfer(person, episode, triaged, discharged)
         if episode.disrsn in SUCCESS:
-            chance, gap = 0.15, between(rng, 120, 1000)
+            soon = rng.random() < SUCCESS_RETURN_WITHIN_6_MONTHS
+            chance, gap = SUCCESS_RETURN, between(rng, 22, 182) if soon else between(rng, 183, 900)
         elif episode.disrsn == "87":
             chance, gap = 0.5, between(rng, 45, 400)
         else:

@@ -96,17 +96,19 @@ class InterventionPlanner:
         self.rng = rng
 
     def plan(
-        self, triaged: int, discharge: int, group: str, depanx: str, disrsn: str, custody: bool, received: bool
+        self, first: int, discharge: int, group: str, depanx: str, disrsn: str, custody: bool, received: bool
     ) -> list[Intervention]:
-        """Interventions of an episode in treatment from ``triaged`` to ``discharge`` (its true, possibly future,
-        discharge date), ordered by start, with MODID/SUBID assigned."""
+        """Interventions of an episode in treatment until ``discharge`` (its true, possibly future, discharge date)
+        whose first intervention starts on ``first`` (TRIAGED or later; the others on or after it), ordered by
+        start, with MODID/SUBID assigned."""
         rng = self.rng
         if rng.random() < NO_INTERVENTION:
             return []
         chances = TYPE_CHANCE[group]
         types = [modal for modal, chance in zip(("94", "95", "96"), chances, strict=True) if rng.random() < chance]
         made = [
-            self._one(modal, triaged, discharge, group, depanx, disrsn, custody, received) for modal in types or ["95"]
+            self._one(modal, first, discharge, group, depanx, disrsn, custody, received, exact=number == 0)
+            for number, modal in enumerate(types or ["95"])
         ]
         first_psy = next((i for i in made if i.modal == "95"), None)
         if first_psy is not None and first_psy.end < discharge - 60 and rng.random() < 0.35:
@@ -130,9 +132,12 @@ class InterventionPlanner:
         disrsn: str,
         custody: bool,
         received: bool,
+        exact: bool = False,
     ) -> Intervention:
         rng = self.rng
-        if modal == "96":
+        if exact:
+            start = earliest
+        elif modal == "96":
             start = earliest + between(rng, 0, 60)
         else:
             start = earliest if rng.random() < 0.45 else earliest + between(rng, 1, 21)
