@@ -58,6 +58,30 @@ def test_rejected_files_say_why(tmp_path: Path) -> None:
     assert all("Status: **rejected**" in r.report for r in results)
 
 
+def test_files_checked_together_get_the_result_each_gets_alone(tmp_path: Path) -> None:
+    paths = [
+        _write_csv(tmp_path / "P0042_2025-06.csv", 30),
+        _write_csv(tmp_path / "P0042_2025-05.csv", 30, "sex = 'Q' where source_line in (2, 3, 4)"),
+        _write_csv(tmp_path / "P0077_2025-06.csv", 30, "drug1 = '1234' where source_line < 26"),
+        _write_csv(tmp_path / "P0042_2025-04.csv", 0),
+        _write_csv(tmp_path / "provider42.csv", 3),
+    ]
+    together = validate_files(paths)
+    alone = [validate_files([path])[0] for path in paths]
+    assert [r.status for r in together] == ["accepted", "partially_accepted", "rejected", "rejected", "rejected"]
+    for a, b in zip(together, alone, strict=True):
+        assert (a.path, a.status, a.reason, a.report, a.rows_failed) == (
+            b.path,
+            b.status,
+            b.reason,
+            b.report,
+            b.rows_failed,
+        )
+        assert (a.outcome is None) == (b.outcome is None)
+        if a.outcome and b.outcome:
+            assert (a.outcome.rows_total, a.outcome.rules) == (b.outcome.rows_total, b.outcome.rules)
+
+
 def test_validation_writes_nothing_next_to_the_files(tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "P0042_2025-06.csv", 9)
     before = sorted(p.name for p in tmp_path.iterdir())

@@ -161,7 +161,7 @@ def test_hostile_files_are_rejected_with_a_reason_and_nothing_loaded(
 
 
 def test_files_rejected_before_the_gate_get_a_provider_report(tmp_path: Path, landing: Path) -> None:
-    from orchestration.assets.ingest import _write_report
+    from orchestration.assets.ingest import write_reports
     from orchestration.warehouse import connect
 
     (landing / "bad name';x.csv").write_text("x")
@@ -169,9 +169,10 @@ def test_files_rejected_before_the_gate_get_a_provider_report(tmp_path: Path, la
     reports = tmp_path / "reports"
     with connect(tmp_path / "w.duckdb") as con:
         ingest_landing(con, landing)
-        ids = con.execute("select submission_id from ingest.submissions where rows_total is null").fetchall()
-        for (submission_id,) in ids:
-            _write_report(con, submission_id, reports, only_if_missing=True)
+        write_reports(con, reports)
+        before = {p: p.stat().st_mtime_ns for p in reports.rglob("*.md")}
+        write_reports(con, reports)  # once: an existing report is not written again
+        assert {p: p.stat().st_mtime_ns for p in reports.rglob("*.md")} == before
     written = {p.relative_to(reports).parts[0]: p.read_text() for p in reports.rglob("*.md")}
     assert set(written) == {"P0001", "_unknown"}
     assert "semicolons" in written["P0001"] and "rejected" in written["P0001"]

@@ -14,7 +14,7 @@ from dagster import (
     asset_check,
 )
 
-from orchestration.gate import render_report, run_gate
+from orchestration.gate import gate_submissions, pending_submissions, render_reports
 from orchestration.ingest.run import ingest_landing
 from orchestration.ingest.submissions_log import resolve_superseded
 from orchestration.partitions import reporting_months, selected_months
@@ -60,26 +60,10 @@ def landing_submissions(context: AssetExecutionContext, journeys: JourneysConfig
 )
 def gated_submissions(context: AssetExecutionContext, journeys: JourneysConfig) -> MaterializeResult:
     paths = journeys.paths()
-    outcomes = []
     with connect(paths.warehouse) as con:
-        months = selected_months(context)
-        pending = [
-            r[0]
-            for r in con.execute(
-                "select submission_id from ingest.submissions where status = 'loaded' "
-                "and ($all or reporting_month in (select unnest($months::date[]))) order by submission_id",
-                {"all": months is None, "months": sorted(months or [])},
-            ).fetchall()
-        ]
-        for submission_id in pending:
-            outcome = run_gate(con, submission_id, max_failure_share=journeys.max_failure_share)
-            outcomes.append(outcome)
-            _write_report(con, submission_id, paths.reports)
-        # Files rejected before the gate (name, encoding, header) get a report too, once.
-        for (submission_id,) in con.execute(
-            "select submission_id from ingest.submissions where status = 'rejected' and rows_total is null"
-        ).fetchall():
-            _write_report(con, submission_id, paths.reports, only_if_missing=True)
+        pending = pending_submissions(con, selected_months(context))
+        outcomes = gate_submissions(con, pending, max_failure_share=journeys.max_failure_share)
+        write_reports(con, paths.reports, pending)
         superseded = resolve_superseded(con)
         statuses = dict(
             con.execute("select status, count(*) from ingest.submissions group by status order by status").fetchall()
@@ -94,21 +78,39 @@ def gated_submissions(context: AssetExecutionContext, journeys: JourneysConfig) 
     )
 
 
-def _write_report(
-    con: duckdb.DuckDBPyConnection, submission_id: int, reports_dir: Path, only_if_missing: bool = False
-) -> None:
-    """``<reports>/<PROVIDER>/<id>_<file>.md``; files whose name has no usable provider code go to ``_unknown``."""
-    provider, file_name = con.execute(
-        "select coalesce(provider_code, '_unknown'), file_name from ingest.submissions where submission_id = $id",
-        {"id": submission_id},
-    ).fetchone() or ("_unknown", "")
-    folder = reports_dir / provider
-    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in file_name.removesuffix(".csv"))[:120]
-    path = folder / f"{submission_id:06d}_{stem}.md"
-    if only_if_missing and path.exists():
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(con, submission_id), encoding="utf-8")
+def _report_paths(
+    con: duckdb.DuckDBPyConnection, reports_dir: Path, where: str, ids: list[int] | None = None
+) -> list[tuple[int, Path]]:
+    """``<reports>/<PROVIDER>/<id>_<file>.md`` of the submissions matching ``where`` (unusable names: ``_unknown``)."""
+    rows = con.execute(
+        f"select submission_id, coalesce(provider_code, '_unknown'), file_name from ingest.submissions where {where}",
+        {"ids": ids} if ids is not None else {},
+    ).fetchall()
+    return [
+        (int(sid), reports_dir / provider / f"{int(sid):06d}_{_stem(file_name)}.md")
+        for sid, provider, file_name in rows
+    ]
+
+
+def _stem(file_name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in file_name.removesuffix(".csv"))[:120]
+
+
+def write_reports(con: duckdb.DuckDBPyConnection, reports_dir: Path, gated: list[int] | None = None) -> None:
+    """The reports of the ``gated`` submissions, and of files rejected before the gate (name, encoding, header)
+    that have none yet: built together (:func:`render_reports`), one file each."""
+    unreported = [
+        (sid, path)
+        for sid, path in _report_paths(con, reports_dir, "status = 'rejected' and rows_total is null")
+        if not path.exists()
+    ]
+    where = "submission_id in (select unnest($ids::bigint[]))"
+    targets = [*_report_paths(con, reports_dir, where, gated or []), *unreported]
+    reports = render_reports(con, [sid for sid, _ in targets])
+    for folder in {path.parent for _, path in targets}:
+        folder.mkdir(parents=True, exist_ok=True)
+    for sid, path in targets:
+        path.write_text(reports[sid], encoding="utf-8")
 
 
 @asset_check(

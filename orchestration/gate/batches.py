@@ -1,14 +1,19 @@
-"""What ``{batch}`` stands for in the gate's rules: per-submission relations inside DuckDB, and the code lists.
+"""What ``{batch}`` stands for in the gate's rules: relations spanning every submission of one gate pass.
 
-For one submission the gate creates three views (in schema ``gate``, dropped after the run; GX reads through its
-own connection, so they cannot be TEMP views):
+One gate pass judges a set of submissions at once (every file waiting to be gated). It first writes that set to a
+table ``files`` and then creates views over it (in schema ``gate``, dropped after the run; GX reads through its own
+cursors, so they cannot be TEMP objects). Every relation carries ``submission_id``, and every rule's query selects
+it and partitions by it (grouping and self-joins include ``submission_id``), so a rule still judges each file on
+its own rows:
 
-- ``rows``: ``raw.submission_rows`` of the submission, plus context the rules compare with:
-  ``file_provider_code`` and ``reporting_month`` (from the file name, via ``ingest.submissions``), ``month_end``
-  (last day of the reporting month), and ``<col>_date`` for every date column: the value parsed strictly as
-  ``YYYY-MM-DD`` (NULL when blank or not a real date written that way);
-- ``malformed_lines``: the submission's unreadable lines (``raw.malformed_lines``);
-- ``extra_columns``: its unknown header columns (``raw.extra_columns``).
+- ``files``: one row per submission: ``submission_id``, ``file_provider_code`` and ``reporting_month`` (from the
+  file name, via ``ingest.submissions``), ``month_end`` (last day of the reporting month), ``data_rows`` and
+  ``malformed_lines`` (its lines in ``raw.submission_rows`` / ``raw.malformed_lines``);
+- ``rows``: ``raw.submission_rows`` of those submissions plus their ``file_provider_code``, ``reporting_month``
+  and ``month_end``, and ``<col>_date`` for every date column: the value parsed strictly as ``YYYY-MM-DD`` (NULL
+  when blank or not a real date written that way);
+- ``malformed_lines``: their unreadable lines (``raw.malformed_lines``);
+- ``extra_columns``: their unknown header columns (``raw.extra_columns``).
 
 Code lists come from ``seeds/*.csv`` (the same files dbt seeds from), copied into ``gate.ref_<seed>`` tables
 (all text) on every run, so a rule says e.g. ``drug1 not in (select drug_code from gate.ref_drug_codes)`` and no
@@ -17,24 +22,24 @@ list is written twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from orchestration.gate.rules import GATE_BATCHES as BATCH_KINDS
+
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 DATE_COLUMNS = ("dob", "refld", "triaged", "disd", "modst", "modend", "subst", "subend")
-BATCH_KINDS = ("rows", "malformed_lines", "extra_columns")
 _ISO_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 
 
 @dataclass(frozen=True)
 class BatchViews:
     schema: str
-    names: dict[str, str]  # batch kind -> view name (unqualified)
+    names: dict[str, str]  # batch kind -> relation name (unqualified)
 
     def relation(self, kind: str) -> str:
         """What ``{batch}`` becomes: ``schema.view``, exactly how GX renders a schema-qualified table."""
@@ -55,52 +60,70 @@ def load_reference_tables(con: duckdb.DuckDBPyConnection, seeds_dir: Path = SEED
     return tables
 
 
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+def _files_sql(ids: str) -> str:
+    """The ``files`` table's content for the submissions of ``ids`` (a relation with column submission_id)."""
+    return f"""
+        with chosen as (select distinct submission_id from {ids}),
+        data as (select submission_id, count(*) as n from raw.submission_rows
+                 where submission_id in (select submission_id from chosen) group by all),
+        bad as (select submission_id, count(*) as n from raw.malformed_lines
+                where submission_id in (select submission_id from chosen) group by all)
+        select s.submission_id, s.provider_code as file_provider_code, s.reporting_month,
+               last_day(s.reporting_month) as month_end,
+               coalesce(data.n, 0) as data_rows, coalesce(bad.n, 0) as malformed_lines
+        from ingest.submissions s
+        join chosen using (submission_id)
+        left join data using (submission_id)
+        left join bad using (submission_id)
+        order by s.submission_id
+    """
 
 
-def _view_sql(kind: str, submission_id: int, provider_code: str, reporting_month: date) -> str:
-    sid = int(submission_id)
+def _view_sql(kind: str, files: str) -> str:
     if kind == "rows":
         dates = ", ".join(
-            f"case when {c} glob '{_ISO_DATE}' then try_cast({c} as date) end as {c}_date" for c in DATE_COLUMNS
+            f"case when r.{c} glob '{_ISO_DATE}' then try_cast(r.{c} as date) end as {c}_date" for c in DATE_COLUMNS
         )
         return (
-            f"select r.*, {_sql_string(provider_code)} as file_provider_code, "
-            f"date '{reporting_month.isoformat()}' as reporting_month, "
-            f"last_day(date '{reporting_month.isoformat()}') as month_end, {dates} "
-            f"from raw.submission_rows r where r.submission_id = {sid}"
+            f"select r.*, f.file_provider_code, f.reporting_month, f.month_end, {dates} "
+            f"from raw.submission_rows r join {files} f on r.submission_id = f.submission_id"
         )
     if kind == "malformed_lines":
-        return f"select submission_id, source_line, error from raw.malformed_lines where submission_id = {sid}"
+        return (
+            "select m.submission_id, m.source_line, m.error from raw.malformed_lines m "
+            f"where m.submission_id in (select submission_id from {files})"
+        )
     if kind == "extra_columns":
-        return f"select submission_id, column_name, values_present from raw.extra_columns where submission_id = {sid}"
+        return (
+            "select e.submission_id, e.column_name, e.values_present from raw.extra_columns e "
+            f"where e.submission_id in (select submission_id from {files})"
+        )
     raise ValueError(f"unknown batch kind {kind!r}")
 
 
 @contextmanager
 def batch_views(
-    con: duckdb.DuckDBPyConnection,
-    submission_id: int,
-    provider_code: str,
-    reporting_month: date,
-    temporary: bool = False,
+    con: duckdb.DuckDBPyConnection, submission_ids: Iterable[int], temporary: bool = False
 ) -> Iterator[BatchViews]:
-    """Create the submission's batch views for the duration of the block.
+    """The batch relations of these submissions for the duration of the block (committed: GX reads them).
 
-    ``temporary=True`` makes TEMP views (visible to ``con`` only, nothing written to the database): enough when
-    only ``con`` itself queries them, e.g. for a report.
+    ``temporary=True`` makes TEMP objects (visible to ``con`` only, nothing written to the database): enough when
+    only ``con`` itself queries them, e.g. for reports.
     """
     schema = "temp.main" if temporary else "gate"
+    temp = "temp " if temporary else ""
     if not temporary:
         con.execute("create schema if not exists gate")
-    names = {kind: f"batch_{kind}_{int(submission_id)}" for kind in BATCH_KINDS}
-    views = BatchViews(schema=schema, names=names)
-    for kind in names:
-        sql = _view_sql(kind, submission_id, provider_code, reporting_month)
-        con.execute(f"create or replace {'temp ' if temporary else ''}view {views.relation(kind)} as {sql}")
+    views = BatchViews(schema=schema, names={kind: f"batch_{kind}" for kind in BATCH_KINDS})
+    files = views.relation("files")
+    ids = sorted({int(i) for i in submission_ids})
     try:
+        ids_sql = "(select unnest($ids::bigint[]) as submission_id)"
+        con.execute(f"create or replace {temp}table {files} as {_files_sql(ids_sql)}", {"ids": ids})
+        for kind in BATCH_KINDS[1:]:
+            con.execute(f"create or replace {temp}view {views.relation(kind)} as {_view_sql(kind, files)}")
         yield views
     finally:
-        for kind in names:
+        for kind in BATCH_KINDS[1:]:
             con.execute(f"drop view if exists {views.relation(kind)}")
+        con.execute(f"drop table if exists {files}")

@@ -7,12 +7,17 @@ Every expectation carries its rule in ``meta``:
   ``severity`` field says the same (``critical`` / ``warning``);
 - ``scope``: ``row`` (failing rows are quarantined), ``file`` (the file is rejected) or ``table`` (marts sanity);
 - ``what_to_fix``: the provider-facing instruction;
-- ``batch`` (gate suites): which per-submission relation ``{batch}`` stands for (see :mod:`.batches`), or
+- ``batch`` (gate suites): which gate relation ``{batch}`` stands for (see :mod:`.batches`), or
   ``tables`` (marts sanity): the marts tables the expectation runs on (``"*"`` = every table in schema marts).
 
 A rule is defined once: the gate validates the suite with GX, and the rows it quarantines are the rows of the very
 same ``unexpected_rows_query`` over the same relation (GX substitutes ``{batch}`` with ``(SELECT * FROM relation
 WHERE true)``, the quarantine with ``relation``: the same rows; the gate checks that both counts agree).
+
+Every gate rule is an ``unexpected_rows_expectation`` whose query selects ``submission_id`` first (then
+``source_line`` for rules on lines of a file): one gate pass runs each query once over every pending submission,
+so a query that groups or joins rows must do so within a submission (``group by submission_id, ...``, joins on
+``submission_id``).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ MARTS_SUITE = "marts_sanity"
 SEVERITIES = ("error", "warning")
 _GX_SEVERITY = {"error": "critical", "warning": "warning"}
 _SCOPES = ("row", "file", "table")
+GATE_BATCHES = ("files", "rows", "malformed_lines", "extra_columns")
+LINE_BATCHES = ("rows", "malformed_lines")  # batches whose rows are lines of a file (with source_line)
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ class Rule:
     severity: str
     scope: str
     what_to_fix: str
-    batch: str | None  # gate suites: rows / malformed_lines / extra_columns
+    batch: str | None  # gate suites: files / rows / malformed_lines / extra_columns
     tables: tuple[str, ...]  # marts sanity: table names, or ("*",)
     expectation: dict[str, Any]  # the expectation as serialised in the suite file
 
@@ -51,6 +58,11 @@ class Rule:
         """The ``unexpected_rows_query`` (``{batch}`` placeholder) for UnexpectedRowsExpectations, else None."""
         value = self.expectation["kwargs"].get("unexpected_rows_query")
         return value if isinstance(value, str) else None
+
+    @property
+    def quarantines(self) -> bool:
+        """An error rule on lines of the file: its failing lines go to ``quarantine.rows``."""
+        return self.severity == "error" and self.batch in LINE_BATCHES
 
     def render(self, relation: str) -> str:
         """The query with ``{batch}`` replaced by ``relation`` (``str.format``, as GX's ``_format_query`` does)."""
@@ -108,10 +120,13 @@ def gate_rules() -> tuple[Rule, ...]:
     if duplicates:
         raise RuleFileError(f"rule names used twice: {duplicates}")
     for rule in rules:
-        if rule.batch not in ("rows", "malformed_lines", "extra_columns"):
-            raise RuleFileError(f"{rule.suite}/{rule.name}: meta.batch must name a gate batch")
-        if rule.scope == "row" and rule.query is None:
-            raise RuleFileError(f"{rule.suite}/{rule.name}: a row rule must be an unexpected-rows query")
+        if rule.batch not in GATE_BATCHES:
+            raise RuleFileError(f"{rule.suite}/{rule.name}: meta.batch must name a gate batch {GATE_BATCHES}")
+        if rule.query is None:
+            raise RuleFileError(
+                f"{rule.suite}/{rule.name}: a gate rule must be an unexpected-rows query selecting submission_id "
+                "(one gate pass judges many files)"
+            )
     return rules
 
 

@@ -1,7 +1,10 @@
 """``journeys validate FILE...``: gate files without touching the warehouse.
 
-Each file gets its own in-memory DuckDB: the warehouse schema, the file registered as a submission and loaded
-with the ingestion loader (same checks of name, encoding and header), then the gate and the provider report.
+All files share one in-memory DuckDB: the warehouse schema, each file registered as a submission and loaded with
+the ingestion loader (same checks of name, encoding and header), then one gate pass over every loaded file and
+their provider reports, built set-based: checking 500 files costs about what checking one costs. Each file is
+still judged on its own rows (the gate partitions every rule by submission), so its outcome is the one it would
+get alone.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.gate.gate import GateOutcome, run_gate
-from orchestration.gate.report import render_report
+from orchestration.gate.gate import GateOutcome, gate_submissions
+from orchestration.gate.report import render_reports
 from orchestration.ingest import submissions_log
 from orchestration.ingest.errors import FileRejected
 from orchestration.ingest.landing import LandingFile
@@ -38,29 +41,41 @@ class FileValidation:
 
 
 def validate_files(paths: list[Path], max_failure_share: float = 0.5) -> list[FileValidation]:
-    """Gate each file in its own in-memory DuckDB; nothing is written anywhere else."""
-    return [_validate_file(Path(path), max_failure_share) for path in paths]
-
-
-def _validate_file(path: Path, max_failure_share: float) -> FileValidation:
+    """Gate the files in one in-memory DuckDB, one gate pass; nothing is written anywhere else."""
     con = duckdb.connect(":memory:")
     try:
         ensure_schema(con)
-        submission_id, rejection = _load(con, path)
-        outcome = run_gate(con, submission_id, max_failure_share) if rejection is None else None
-        status, reason = con.execute(
-            "select status, reason from ingest.submissions where submission_id = $id", {"id": submission_id}
-        ).fetchall()[0]
-        return FileValidation(
-            path=path,
-            status=str(status),
-            reason=reason,
-            report=render_report(con, submission_id),
-            outcome=outcome,
-            rows_failed=outcome.rows_failed() if outcome else {},
+        loaded = [(Path(path), *_load(con, Path(path))) for path in paths]
+        outcomes = {
+            o.submission_id: o
+            for o in gate_submissions(
+                con, [sid for _, sid, rejection in loaded if rejection is None], max_failure_share
+            )
+        }
+        reports = render_reports(con, [sid for _, sid, _ in loaded])
+        logged = dict(
+            (int(sid), (str(status), reason))
+            for sid, status, reason in con.execute(
+                "select submission_id, status, reason from ingest.submissions"
+            ).fetchall()
         )
     finally:
         con.close()
+    results = []
+    for path, submission_id, _ in loaded:
+        outcome = outcomes.get(submission_id)
+        status, reason = logged[submission_id]
+        results.append(
+            FileValidation(
+                path=path,
+                status=status,
+                reason=reason,
+                report=reports[submission_id],
+                outcome=outcome,
+                rows_failed=outcome.rows_failed() if outcome else {},
+            )
+        )
+    return results
 
 
 def _load(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, str | None]:
