@@ -298,7 +298,7 @@ def test_pack_files_rows_and_geographies(con: duckdb.DuckDBPyConnection, tmp_pat
     pack = tmp_path / "2025-06" / NE
     assert summary.path == pack
     names = {"qs8_measures.csv", "retention_3_months.csv", "transfer_outcomes.csv", "nice_concordance.csv"}
-    assert {p.name for p in pack.iterdir()} == names | {"index.html", "manifest.json"}
+    assert {p.name for p in pack.iterdir()} == names | {"index.html", "manifest.json", "data_dictionary.csv"}
     qs8 = _read_csv(pack / "qs8_measures.csv")
     # England, the region and its 5 LAs; no providers, no other region's LAs; months in the window + the FY.
     assert {(r["geography_level"], r["geography_code"]) for r in qs8 if r["period_type"] == "month"} == {
@@ -338,17 +338,20 @@ def test_pack_suppression_primary_secondary_and_rates(con: duckdb.DuckDBPyConnec
     assert june("qs8a", LA2)["numerator"] == "0" and june("qs8a", LA2)["numerator_suppressed"] == "false"
     assert june("qs8a", LA5)["numerator"] == "6"
     assert june("qs8a", LA1)["denominator"] == "20"
-    assert june("qs8a", LA1)["rate"] == "" and june("qs8a", LA1)["rate_suppressed"] == "true"
-    assert june("qs8a", LA4)["rate_suppressed"] == "true"
-    assert float(june("qs8a", LA5)["rate"]) == pytest.approx(6 / 40)
+    assert june("qs8a", LA1)["rate_percent"] == "" and june("qs8a", LA1)["rate_percent_suppressed"] == "true"
+    assert june("qs8a", LA4)["rate_percent_suppressed"] == "true"
+    assert float(june("qs8a", LA5)["rate_percent"]) == 15.0  # a percentage, rounded to 1 decimal place
     assert june("qs8a", NE)["numerator"] == "22"
     # qs8b June: LA1 2/4 both primary; numerator secondary LA2 (5; LA4's 0 never picked), denominator LA4 (6).
-    assert june("qs8b", LA1)["denominator_suppressed"] == "true" and june("qs8b", LA1)["rate"] == ""
+    # LA4's numerator 0 would then give its suppressed rate away (0%), so it is suppressed too.
+    assert june("qs8b", LA1)["denominator_suppressed"] == "true" and june("qs8b", LA1)["rate_percent"] == ""
     assert june("qs8b", LA2)["numerator_suppressed"] == "true" and june("qs8b", LA2)["denominator"] == "9"
-    assert june("qs8b", LA2)["rate_suppressed"] == "true"
-    assert june("qs8b", LA4)["denominator_suppressed"] == "true" and june("qs8b", LA4)["numerator"] == "0"
-    assert june("qs8b", LA4)["rate_suppressed"] == "true"
-    assert june("qs8b", LA3)["rate_suppressed"] == "false"
+    assert june("qs8b", LA2)["rate_percent_suppressed"] == "true"
+    assert june("qs8b", LA4)["denominator_suppressed"] == "true" and june("qs8b", LA4)["numerator"] == ""
+    assert (
+        june("qs8b", LA4)["numerator_suppressed"] == "true" and june("qs8b", LA4)["rate_percent_suppressed"] == "true"
+    )
+    assert june("qs8b", LA3)["rate_percent_suppressed"] == "false"
     # qs8a May: numerators 1 and 4 are both primary, so no secondary (9, 12 and 0 published).
     may = [
         r for r in qs8 if r["measure"] == "qs8a" and r["period_start"] == "2025-05-01" and r["geography_level"] == "la"
@@ -360,12 +363,16 @@ def test_pack_suppression_primary_secondary_and_rates(con: duckdb.DuckDBPyConnec
     la1, la2 = _cell(retention, geography_code=LA1), _cell(retention, geography_code=LA2)
     assert (la1["retained"], la1["pending"], la1["not_retained"], la1["new_presentations"]) == ("", "", "10", "20")
     assert (la2["retained"], la2["pending"], la2["not_retained"]) == ("", "", "12")
-    assert la1["retention_rate_suppressed"] == la2["retention_rate_suppressed"] == "true"
-    assert _cell(retention, geography_code=NE)["retention_rate_suppressed"] == "false"
+    assert la1["retention_rate_percent_suppressed"] == la2["retention_rate_percent_suppressed"] == "true"
+    assert _cell(retention, geography_code=NE)["retention_rate_percent_suppressed"] == "false"
     # A rate with no denominator stays empty and is not marked suppressed; zeros are published.
     concordance = _read_csv(tmp_path / "2025-06" / NE / "nice_concordance.csv")
     la1_nc = _cell(concordance, geography_code=LA1)
-    assert (la1_nc["journeys_with_psychosocial"], la1_nc["share"], la1_nc["share_suppressed"]) == ("0", "", "false")
+    assert (la1_nc["journeys_with_psychosocial"], la1_nc["share_percent"], la1_nc["share_percent_suppressed"]) == (
+        "0",
+        "",
+        "false",
+    )
 
 
 def test_html_is_self_contained_with_charts(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -374,8 +381,8 @@ def test_html_is_self_contained_with_charts(con: duckdb.DuckDBPyConnection, tmp_
     assert "http://" not in html and "https://" not in html
     assert "<script" not in html.lower() and "<link" not in html.lower() and "src=" not in html
     assert html.count("<svg") == 4 and "<polyline" in html and "<rect" in html
-    assert "North East" in html and "Hartlepool" in html and "Data as of" in html and "2025-06-30" in html
-    assert 'title="not available (suppressed)">*</td>' in html
+    assert "North East" in html and "Hartlepool" in html and "Data as of" in html and "30 June 2025" in html
+    assert 'title="suppressed for disclosure control (not zero)">*</td>' in html
     assert "Disclosure control" in html
 
 

@@ -7,7 +7,7 @@ import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, StaticPartitionsDefinition, asset
 
 from orchestration.assets.serving import serving_snapshot
-from orchestration.publication import publish_region_pack
+from orchestration.publication import ReleaseInfo, publish_region_pack
 from orchestration.publication.window import latest_complete_month
 from orchestration.resources import JourneysConfig
 from orchestration.settings import SEEDS_DIR
@@ -33,7 +33,8 @@ def regional_publication_pack(context: AssetExecutionContext, journeys: Journeys
     region = context.partition_key
     with duckdb.connect(str(paths.serving), read_only=True) as con:
         month = latest_complete_month(con)
-        pack = publish_region_pack(con, region, month, paths.publications)
+        release = ReleaseInfo.from_environment(paths.landing)
+        pack = publish_region_pack(con, region, month, paths.publications, release=release)
     context.log.info(f"{region} {month:%Y-%m}: {pack.path} ({pack.total_suppressed} cells suppressed)")
     return MaterializeResult(
         metadata={

@@ -64,7 +64,8 @@ client_key, clientid, dob, finitial, sinitial, episode_key or journey_key can le
 
 from orchestration.publication.charts import Series, bar_chart, line_chart
 from orchestration.publication.guard import AttributorError, assert_no_attributors
-from orchestration.publication.pack import PackSummary, publish_all_regions, publish_region_pack
+from orchestration.publication.pack import PackSummary, publish_all_regions, publish_region_pack, regions_with_data
+from orchestration.publication.release import ReleaseInfo
 from orchestration.publication.suppression import SuppressionError, suppress_cells
 from orchestration.publication.window import PublicationError, latest_complete_month
 
@@ -72,6 +73,7 @@ __all__ = [
     "AttributorError",
     "PackSummary",
     "PublicationError",
+    "ReleaseInfo",
     "Series",
     "SuppressionError",
     "assert_no_attributors",
@@ -80,5 +82,6 @@ __all__ = [
     "line_chart",
     "publish_all_regions",
     "publish_region_pack",
+    "regions_with_data",
     "suppress_cells",
 ]

@@ -13,36 +13,49 @@ connection to the serving snapshot works):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 
 from orchestration.publication.reference import ENGLAND_CODE, ENGLAND_NAME, GEO_TABLE
 from orchestration.publication.sqltext import date_literal, quote
 from orchestration.publication.suppression import suppress_cells
-from orchestration.publication.tables import PUBLISHED_TABLES, MartTable, published_columns
-from orchestration.publication.window import Window
+from orchestration.publication.tables import (
+    ALL_TABLES,
+    MartTable,
+    published_columns,
+    rate_input_sets,
+    row_identities,
+)
+from orchestration.publication.window import Window, month_end
 
 CELLS_TABLE = "_pub_cells"
 SUPPRESSED_TABLE = "_pub_suppressed"
 
 
 def window_filter(table: MartTable, window: Window, alias: str = "t") -> str:
-    """SQL predicate: the table's rows inside the window (QS8: the months, plus the financial year of M)."""
-    first, last = date_literal(window.first_month), date_literal(window.month)
-    months = f"{alias}.{table.period_column} between {first} and {last}"
+    """SQL predicate: the table's rows inside the window (QS8: the months, plus the financial year of M; rolling
+    windows: those ending in the window's months)."""
+    last = month_end(window.month) if table.period_column == "period_end" else window.month
+    months = f"{alias}.{table.period_column} between {date_literal(window.first_month)} and {date_literal(last)}"
     if table.period_type_column is None:
         return months
     return (
         f"(({alias}.period_type = 'month' and {months}) or ({alias}.period_type = 'financial_year'"
-        f" and {alias}.period_start <= {last} and {alias}.period_end >= {last}))"
+        f" and {alias}.period_start <= {date_literal(window.month)} and {alias}.period_end >= "
+        f"{date_literal(window.month)}))"
     )
 
 
 def _cells_sql(table: MartTable, window: Window) -> str:
     measure = f"t.{table.measure_column}" if table.measure_column else "''"
     period_type = f"t.{table.period_type_column}" if table.period_type_column else "''"
+    category = f"'|' || t.{table.category_column}" if table.category_column else "''"
+    counts = table.count_names
     unpivot = " union all ".join(
-        f"select {quote(c)} as count_name, {c}::bigint as value, * exclude ({', '.join(table.counts)}) from base"
-        for c in table.counts
+        f"select {quote(c)} || category as count_name, {c}::bigint as value, * exclude ({', '.join(counts)}, category)"
+        f" from base"
+        for c in counts
     )
     return f"""
         with base as (
@@ -50,11 +63,12 @@ def _cells_sql(table: MartTable, window: Window) -> str:
                    {measure} as measure_key,
                    {period_type} as period_type_key,
                    t.{table.period_column} as period_key,
+                   {category} as category,
                    t.geography_level,
                    t.geography_code,
                    case t.geography_level when 'la' then g.region_code when 'region' then {quote(ENGLAND_CODE)}
                    end as parent_code,
-                   {", ".join(f"t.{c}" for c in table.counts)}
+                   {", ".join(f"t.{c}" for c in counts)}
             from marts.{table.name} as t
             left join {GEO_TABLE} as g on t.geography_level = 'la' and g.la_code = t.geography_code
             where {window_filter(table, window)}
@@ -71,12 +85,13 @@ def _cells_sql(table: MartTable, window: Window) -> str:
     """
 
 
-def build_suppressed_cells(con: duckdb.DuckDBPyConnection, window: Window) -> str:
+def build_suppressed_cells(con: duckdb.DuckDBPyConnection, window: Window, tables: Sequence[MartTable]) -> str:
     """Collect the window's count cells for the whole country and suppress them; returns the table name."""
-    union = " union all ".join(f"({_cells_sql(t, window)})" for t in PUBLISHED_TABLES)
+    union = " union all ".join(f"({_cells_sql(t, window)})" for t in tables)
     con.execute(f"create or replace temp table {CELLS_TABLE} as {union}")
-    row_totals = {t.row_total[0]: t.row_total[1] for t in PUBLISHED_TABLES if t.row_total}
-    return suppress_cells(con, CELLS_TABLE, row_totals=row_totals, out=SUPPRESSED_TABLE)
+    identities = [identity for t in tables for identity in row_identities(t)]
+    rate_inputs = [inputs for t in tables for inputs in rate_input_sets(t)]
+    return suppress_cells(con, CELLS_TABLE, row_totals=identities, rate_inputs=rate_inputs, out=SUPPRESSED_TABLE)
 
 
 def out_table(table: MartTable) -> str:
@@ -85,12 +100,10 @@ def out_table(table: MartTable) -> str:
 
 def _published_sql(table: MartTable, region_code: str) -> str:
     count_columns = []
-    for c in table.counts:
-        count_columns.append(f"max(value) filter (where count_name = {quote(c)} and not suppressed) as {c}")
-        count_columns.append(
-            f"coalesce(bool_or(suppressed) filter (where count_name = {quote(c)}), false) as {c}_suppressed"
-        )
-    rate_hidden = " or ".join(f"p.{c}_suppressed" for c in table.rate.inputs)
+    for c in table.count_names:
+        this = f"split_part(count_name, '|', 1) = {quote(c)}"
+        count_columns.append(f"max(value) filter (where {this} and not suppressed) as {c}")
+        count_columns.append(f"coalesce(bool_or(suppressed) filter (where {this}), false) as {c}_suppressed")
     key_join = [
         f"t.{table.period_column} = p.period_key",
         "t.geography_level = p.geography_level",
@@ -100,13 +113,22 @@ def _published_sql(table: MartTable, region_code: str) -> str:
         key_join.append(f"t.{table.measure_column} = p.measure_key")
     if table.period_type_column:
         key_join.append(f"t.{table.period_type_column} = p.period_type_key")
+    if table.category_column:
+        key_join.append(f"t.{table.category_column} = p.category_key")
     values = []
-    for c in table.counts:
+    for c in table.count_names:
         values += [f"p.{c}", f"p.{c}_suppressed"]
+    for rate in table.rates:
+        hidden = " or ".join(f"p.{c}_suppressed" for c in rate.inputs)
+        values += [
+            f"case when {hidden} then null else {rate.published_sql('t')} end as {rate.name}",
+            f"({hidden}) as {rate.name}_suppressed",
+        ]
     region = quote(region_code)
     return f"""
         with p as (
             select measure_key, period_type_key, period_key, geography_level, geography_code,
+                   coalesce(split_part(count_name, '|', 2), '') as category_key,
                    {", ".join(count_columns)}
             from {SUPPRESSED_TABLE}
             where table_name = {quote(table.name)}
@@ -116,29 +138,49 @@ def _published_sql(table: MartTable, region_code: str) -> str:
             group by all
         ),
         regions as (select region_code, min(region_name) as region_name from {GEO_TABLE} group by region_code)
-        select {", ".join(f"t.{c}" for c in table.leading_columns)},
+        select {", ".join(_leading_sql(table))},
                t.geography_level,
                t.geography_code,
                case t.geography_level when 'national' then {quote(ENGLAND_NAME)}
                                       when 'region' then r.region_name
                                       else g.la_name end as geography_name,
-               {", ".join(values)},
-               case when {rate_hidden} then null else t.{table.rate.name} end as {table.rate.name},
-               ({rate_hidden}) as {table.rate.name}_suppressed
+               {", ".join(values)}
         from p
         join marts.{table.name} as t on {" and ".join(key_join)}
         left join {GEO_TABLE} as g on t.geography_level = 'la' and g.la_code = t.geography_code
         left join regions as r on t.geography_level = 'region' and r.region_code = t.geography_code
+        {_provisional_join(table)}
+    """
+
+
+def _leading_sql(table: MartTable) -> list[str]:
+    return [
+        "coalesce(n.provisional, false) as provisional" if c.name == "provisional" else f"t.{c.name}"
+        for c in table.leading_columns
+    ]
+
+
+def _provisional_join(table: MartTable) -> str:
+    if table.provisional_when is None:
+        return ""
+    return f"""
+        left join (
+            select {table.period_column} as period_key, {table.provisional_when} as provisional
+            from marts.{table.name}
+            where geography_level = 'national' and geography_code = {quote(ENGLAND_CODE)}
+        ) as n on n.period_key = t.{table.period_column}
     """
 
 
 def order_by(table: MartTable) -> str:
     """The published row order: measure, period type, period, then England, the region, the LAs by code."""
     keys = [c for c in (table.measure_column, table.period_type_column) if c]
+    category = [f"list_position({list(table.categories)}, {table.category_column})"] if table.category_column else []
     return ", ".join(
         [
             *keys,
             table.period_column,
+            *category,
             "case geography_level when 'national' then 0 when 'region' then 1 else 2 end",
             "geography_code",
         ]
@@ -160,5 +202,5 @@ def materialise_published(con: duckdb.DuckDBPyConnection, table: MartTable, regi
 
 
 def drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for name in (CELLS_TABLE, SUPPRESSED_TABLE, GEO_TABLE, *(out_table(t) for t in PUBLISHED_TABLES)):
+    for name in (CELLS_TABLE, SUPPRESSED_TABLE, GEO_TABLE, *(out_table(t) for t in ALL_TABLES)):
         con.execute(f"drop table if exists {name}")

@@ -10,13 +10,22 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import settings
 from orchestration.publication import reference
 from orchestration.publication.atomic_dir import replace_directory
-from orchestration.publication.cells import build_suppressed_cells, drop_temp_tables, materialise_published, order_by
+from orchestration.publication.cells import (
+    build_suppressed_cells,
+    drop_temp_tables,
+    materialise_published,
+    order_by,
+    out_table,
+)
+from orchestration.publication.dictionary import DICTIONARY_FILE, write_dictionary
 from orchestration.publication.guard import assert_no_attributors
-from orchestration.publication.report import PACK_FORMAT, FileFacts, generator, render_index
+from orchestration.publication.release import ReleaseInfo, release_dates
+from orchestration.publication.report import PACK_FORMAT, FileFacts, PackFacts, generator, render_index
 from orchestration.publication.suppression import PRIMARY_MAX, PRIMARY_MIN
-from orchestration.publication.tables import PUBLISHED_TABLES, MartTable, published_columns
+from orchestration.publication.tables import ALL_TABLES, V1_TABLES, MartTable, published_columns
 from orchestration.publication.window import (
     PublicationError,
     Window,
@@ -25,7 +34,7 @@ from orchestration.publication.window import (
     month_end,
 )
 
-REQUIRED_MARTS = tuple(t.name for t in PUBLISHED_TABLES)
+REQUIRED_MARTS = tuple(t.name for t in V1_TABLES)
 
 
 @dataclass(frozen=True)
@@ -44,14 +53,19 @@ class PackSummary:
         return sum(self.suppressed_cells.values())
 
 
-def _check_marts(con: duckdb.DuckDBPyConnection) -> None:
+def _published_tables(con: duckdb.DuckDBPyConnection) -> tuple[MartTable, ...]:
+    """The v1 tables (required) and the v2 tables present in ``marts`` (published once they exist)."""
     present = {
         r[0]
         for r in con.execute("select table_name from information_schema.tables where table_schema = 'marts'").fetchall()
     }
     missing = [t for t in REQUIRED_MARTS if t not in present]
     if missing:
-        raise PublicationError(f"schema marts lacks table(s): {', '.join(missing)}")
+        raise PublicationError(
+            f"schema marts lacks table(s): {', '.join(missing)}; run the pipeline (journeys run) to build the "
+            "serving snapshot, then publish again"
+        )
+    return tuple(t for t in ALL_TABLES if t.name in present)
 
 
 def _sha256(path: Path) -> str:
@@ -68,110 +82,167 @@ def _write_csv(con: duckdb.DuckDBPyConnection, table: MartTable, name: str, path
     return FileFacts(table.file_name, int(rows), int(suppressed))
 
 
-def _manifest(
-    *,
-    region_code: str,
-    region_name: str,
-    la_codes: list[str],
-    window: Window,
-    data_as_of: date,
-    files: list[FileFacts],
-    directory: Path,
-    generated_at: str | None,
-) -> dict[str, object]:
-    fy_start, fy_end = window.financial_year
-    entries: list[dict[str, object]] = []
-    for facts, table in zip(files, PUBLISHED_TABLES, strict=True):
-        path = directory / facts.name
-        entries.append(
-            {
-                "name": facts.name,
-                "rows": facts.rows,
-                "suppressed_cells": facts.suppressed,
-                "columns": list(published_columns(table)),
-                "bytes": path.stat().st_size,
-                "sha256": _sha256(path),
-            }
+@dataclass(frozen=True)
+class _Context:
+    """What every pack of one publishing run shares."""
+
+    window: Window
+    data_as_of: date
+    tables: tuple[MartTable, ...]
+    release: ReleaseInfo
+    generated_at: str | None
+
+
+def _file_entry(directory: Path, name: str, **extra: object) -> dict[str, object]:
+    path = directory / name
+    return {"name": name, **extra, "bytes": path.stat().st_size, "sha256": _sha256(path)}
+
+
+def _manifest(facts: PackFacts, files: list[FileFacts], directory: Path) -> dict[str, object]:
+    entries: list[dict[str, object]] = [
+        _file_entry(
+            directory,
+            f.name,
+            measure=table.measure_name,
+            rows=f.rows,
+            suppressed_cells=f.suppressed,
+            columns=list(published_columns(table)),
         )
-    index = directory / "index.html"
-    entries.append({"name": "index.html", "bytes": index.stat().st_size, "sha256": _sha256(index)})
+        for f, table in zip(files, facts.tables, strict=True)
+    ]
+    entries.append(_file_entry(directory, DICTIONARY_FILE, description="data dictionary: every column of every file"))
+    entries.append(_file_entry(directory, "index.html", description="summary page with charts"))
+    fy_start, fy_end = facts.window.financial_year
+    release = facts.release
     manifest: dict[str, object] = {
         "pack_format": PACK_FORMAT,
         "generator": generator(),
-        "region_code": region_code,
-        "region_name": region_name,
-        "month": window.label,
-        "months_back": window.months_back,
-        "first_month": window.first_month.strftime("%Y-%m"),
-        "financial_year": {"start": fy_start.isoformat(), "end": fy_end.isoformat()},
-        "data_as_of": data_as_of.isoformat(),
-        "geographies": {"national": reference.ENGLAND_CODE, "region": region_code, "las": la_codes},
+        "title": facts.title,
+        "region_code": facts.region_code,
+        "region_name": facts.region_name,
+        "month": facts.window.label,
+        "months_back": facts.window.months_back,
+        "first_month": facts.window.first_month.strftime("%Y-%m"),
+        "financial_year": {
+            "start": fy_start.isoformat(),
+            "end": fy_end.isoformat(),
+            "year_to_date": fy_end > facts.data_as_of,
+        },
+        "data_as_of": facts.data_as_of.isoformat(),
+        "release": {
+            "publication_date": facts.published.isoformat(),
+            "next_release_date": facts.next_release.isoformat(),
+            "statistics_status": release.status,
+            "synthetic_data": release.synthetic,
+            "statement": facts.status_statement,
+            "source": release.source,
+            "revisions_policy": release.revisions_policy,
+            "contact": release.contact,
+        },
+        "geographies": {
+            "national": reference.ENGLAND_CODE,
+            "region": facts.region_code,
+            "region_has_data": facts.region_has_data,
+            "las": facts.las_with_data,
+            "las_without_data": facts.las_without_data,
+        },
+        "provisional_periods": facts.provisional,
+        "indicators": [t.measure_name for t in facts.tables],
         "files": entries,
         "suppressed_cells": sum(f.suppressed for f in files),
         "disclosure_control": {
             "primary": f"counts from {PRIMARY_MIN} to {PRIMARY_MAX} suppressed; rates suppressed with their inputs",
-            "secondary": "no constraint (region = its LAs, England = the regions, row total = its parts) is left "
-            "with a single suppressed cell: the smallest other non-zero part is suppressed too (else the total)",
+            "secondary": "no constraint (region = its LAs, England = the regions, row total = its parts, substance "
+            "groups = all) is left with a single suppressed cell, or with suppressed parts that are all zeros: the "
+            "smallest other non-zero part is suppressed too (else the total)",
+            "rates": "when a rate is suppressed, zeros among its inputs are suppressed too (a zero numerator or a "
+            "zero other part of the denominator would give the rate away)",
             "marker": "suppressed values are empty, with <column>_suppressed = true",
         },
     }
-    if generated_at is not None:
-        manifest["generated_at"] = generated_at
+    if facts.generated_at is not None:
+        manifest["generated_at"] = facts.generated_at
     return manifest
 
 
-def _write_pack(
-    con: duckdb.DuckDBPyConnection,
-    region_code: str,
-    window: Window,
-    data_as_of: date,
-    out_dir: Path,
-    generated_at: str | None,
-) -> PackSummary:
-    region_name = reference.region_name(con, region_code) or region_code
-    la_codes = [
-        r[0]
-        for r in con.execute(
-            f"select la_code from {reference.GEO_TABLE} where region_code = ? order by la_code", [region_code]
+def _geographies(
+    con: duckdb.DuckDBPyConnection, region_code: str, tables: tuple[MartTable, ...]
+) -> tuple[bool, list[str], list[str]]:
+    """(the region has data, its LAs with data, its LAs without data) in the published rows of the window."""
+    seen = " union ".join(f"select geography_level, geography_code from {out_table(t)}" for t in tables)
+    rows = con.execute(
+        f"""
+        with seen as ({seen})
+        select g.la_code, exists (select 1 from seen where geography_level = 'la' and geography_code = g.la_code),
+               exists (select 1 from seen where geography_level = 'region' and geography_code = $region)
+        from {reference.GEO_TABLE} as g
+        where g.region_code = $region
+        order by g.la_code
+        """,
+        {"region": region_code},
+    ).fetchall()
+    with_data = [code for code, has, _ in rows if has]
+    without = [code for code, has, _ in rows if not has]
+    region_has_data = bool(rows and rows[0][2]) or bool(with_data)
+    return region_has_data, with_data, without
+
+
+def _provisional(con: duckdb.DuckDBPyConnection, tables: tuple[MartTable, ...]) -> dict[str, list[str]]:
+    """Per file, the periods published as provisional (QS8: the periods not complete: a year to date)."""
+    found: dict[str, list[str]] = {}
+    for table in tables:
+        flag = "not complete" if table.period_type_column else "provisional" if table.provisional_when else None
+        if flag is None:
+            continue
+        periods = con.execute(
+            f"select distinct strftime({table.period_column}, '%Y-%m') from {out_table(table)} where {flag} order by 1"
         ).fetchall()
-    ]
+        if periods:
+            found[table.file_name] = [p[0] for p in periods]
+    return found
+
+
+def _write_pack(con: duckdb.DuckDBPyConnection, region_code: str, run: _Context, out_dir: Path) -> PackSummary:
+    region_name = reference.region_name(con, region_code) or region_code
     files: list[FileFacts] = []
 
     def build(directory: Path) -> None:
-        for table in PUBLISHED_TABLES:
+        for table in run.tables:
             name = materialise_published(con, table, region_code)
             files.append(_write_csv(con, table, name, directory / table.file_name))
-        html = render_index(
-            con,
+        write_dictionary(directory / DICTIONARY_FILE, run.tables)
+        region_has_data, las_with, las_without = _geographies(con, region_code, run.tables)
+        published, next_release = release_dates(run.window.month, run.generated_at)
+        facts = PackFacts(
             region_code=region_code,
             region_name=region_name,
-            la_count=len(la_codes),
-            window=window,
-            data_as_of=data_as_of,
-            files=files,
-            generated_at=generated_at,
+            window=run.window,
+            data_as_of=run.data_as_of,
+            tables=run.tables,
+            release=run.release,
+            published=published,
+            next_release=next_release,
+            region_has_data=region_has_data,
+            las_with_data=las_with,
+            las_without_data=las_without,
+            la_names=reference.la_names(con, region_code),
+            provisional=_provisional(con, run.tables),
+            generated_at=run.generated_at,
         )
+        html = render_index(con, facts, files)
         (directory / "index.html").write_text(html, encoding="utf-8", newline="\n")
-        manifest = _manifest(
-            region_code=region_code,
-            region_name=region_name,
-            la_codes=la_codes,
-            window=window,
-            data_as_of=data_as_of,
-            files=files,
-            directory=directory,
-            generated_at=generated_at,
-        )
         (directory / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8", newline="\n"
+            json.dumps(_manifest(facts, files, directory), indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
+            newline="\n",
         )
 
-    target = out_dir / window.label / region_code
+    target = out_dir / run.window.label / region_code
     replace_directory(target, build)
     return PackSummary(
         region_code=region_code,
         region_name=region_name,
-        month=window.month,
+        month=run.window.month,
         path=target,
         rows={f.name: f.rows for f in files},
         suppressed_cells={f.name: f.suppressed for f in files},
@@ -183,44 +254,59 @@ def _prepare(
     month: date | None,
     months_back: int,
     la_regions_csv: Path | None,
+    release: ReleaseInfo | None,
+    generated_at: str | None,
     region_code: str | None = None,
-) -> tuple[Window, date]:
+) -> _Context:
     """Check the arguments and the marts, load the reference geography and suppress the window's cells."""
     if months_back < 1:
         raise PublicationError(f"months_back must be at least 1, not {months_back}")
-    _check_marts(con)
+    tables = _published_tables(con)
     reference.load_geography(con, la_regions_csv)
     if region_code is not None and region_code not in reference.region_codes(con):
-        raise PublicationError(f"unknown region code {region_code!r} (not in the LA/region reference data)")
+        raise PublicationError(
+            f"unknown region code {region_code!r}: use one of {', '.join(reference.region_codes(con))}"
+        )
     latest = latest_complete_month(con)
     chosen = latest if month is None else first_of_month(month)
     if chosen > latest:
         raise PublicationError(
-            f"month {chosen:%Y-%m} is not complete in the data (the latest complete month is {latest:%Y-%m})"
+            f"month {chosen:%Y-%m} is not complete in the data (the latest complete month is {latest:%Y-%m}): "
+            f"publish {latest:%Y-%m} or an earlier month"
         )
     window = Window(chosen, months_back)
-    build_suppressed_cells(con, window)
-    return window, month_end(latest)
+    release_dates(window.month, generated_at)  # a bad generated_at fails before anything is written
+    build_suppressed_cells(con, window, tables)
+    return _Context(
+        window=window,
+        data_as_of=month_end(latest),
+        tables=tables,
+        release=release or ReleaseInfo.from_environment(settings.paths().landing),
+        generated_at=generated_at,
+    )
 
 
 def publish_region_pack(
     con: duckdb.DuckDBPyConnection,
     region_code: str,
-    month: date,
+    month: date | None,
     out_dir: Path,
     months_back: int = 12,
     *,
     la_regions_csv: Path | None = None,
     generated_at: str | None = None,
+    release: ReleaseInfo | None = None,
 ) -> PackSummary:
-    """Write the pack of ``region_code`` for reporting month ``month`` (any day of it) under ``out_dir``.
+    """Write the pack of ``region_code`` for reporting month ``month`` (any day of it; None: the latest complete
+    month) under ``out_dir``.
 
-    ``generated_at`` (optional, e.g. an ISO timestamp) is written into the pack; without it the pack is a pure
-    function of the data, so two runs on the same data give identical files.
+    ``generated_at`` (optional, e.g. an ISO timestamp) is written into the pack and is its publication date;
+    without it the pack is a pure function of the data, so two runs on the same data give identical files.
+    ``release`` (status, synthetic or not, contact): default ``ReleaseInfo.from_environment``.
     """
     try:
-        window, data_as_of = _prepare(con, month, months_back, la_regions_csv, region_code)
-        return _write_pack(con, region_code, window, data_as_of, Path(out_dir), generated_at)
+        run = _prepare(con, month, months_back, la_regions_csv, release, generated_at, region_code)
+        return _write_pack(con, region_code, run, Path(out_dir))
     finally:
         drop_temp_tables(con)
 
@@ -233,13 +319,30 @@ def publish_all_regions(
     *,
     la_regions_csv: Path | None = None,
     generated_at: str | None = None,
+    release: ReleaseInfo | None = None,
 ) -> list[PackSummary]:
     """Write one pack per region of the reference data (``month`` None: the latest complete month)."""
     try:
-        window, data_as_of = _prepare(con, month, months_back, la_regions_csv)
-        return [
-            _write_pack(con, region, window, data_as_of, Path(out_dir), generated_at)
-            for region in reference.region_codes(con)
-        ]
+        run = _prepare(con, month, months_back, la_regions_csv, release, generated_at)
+        return [_write_pack(con, region, run, Path(out_dir)) for region in reference.region_codes(con)]
+    finally:
+        drop_temp_tables(con)
+
+
+def regions_with_data(con: duckdb.DuckDBPyConnection, *, la_regions_csv: Path | None = None) -> list[str]:
+    """The reference regions with at least one row (at region or LA level) in the v1 marts."""
+    reference.load_geography(con, la_regions_csv)
+    try:
+        union = " union ".join(f"select geography_level, geography_code from marts.{t.name}" for t in V1_TABLES)
+        rows = con.execute(
+            f"""
+            with seen as ({union})
+            select distinct g.region_code from {reference.GEO_TABLE} as g join seen
+              on (seen.geography_level = 'region' and seen.geography_code = g.region_code)
+              or (seen.geography_level = 'la' and seen.geography_code = g.la_code)
+            order by 1
+            """
+        ).fetchall()
+        return [r[0] for r in rows]
     finally:
         drop_temp_tables(con)

@@ -35,3 +35,11 @@ def region_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
 def region_name(con: duckdb.DuckDBPyConnection, region_code: str) -> str | None:
     rows = con.execute(f"select min(region_name) from {GEO_TABLE} where region_code = ?", [region_code]).fetchall()
     return rows[0][0]
+
+
+def la_names(con: duckdb.DuckDBPyConnection, region_code: str) -> dict[str, str]:
+    """The region's LAs: code → name, in code order."""
+    rows = con.execute(
+        f"select la_code, la_name from {GEO_TABLE} where region_code = ? order by la_code", [region_code]
+    ).fetchall()
+    return {code: name for code, name in rows}

@@ -12,13 +12,22 @@ import duckdb
 import jinja2
 
 from orchestration.publication import report_data
-from orchestration.publication.charts import bar_chart, line_chart
-from orchestration.publication.report_data import month_label
-from orchestration.publication.tables import QS8_MEASURES, RETENTION, TRANSFERS
+from orchestration.publication.charts import Axes, bar_chart, line_chart
+from orchestration.publication.release import SYNTHETIC_STATEMENT, ReleaseInfo, long_date
+from orchestration.publication.report_data import QS8A_NAME, QS8B_NAME, Areas, ChartSpec, month_label
+from orchestration.publication.tables import (
+    PERCENT_DECIMALS,
+    RETENTION,
+    SUCCESSFUL_COMPLETIONS,
+    TRANSFERS,
+    WAITING_TIMES,
+    MartTable,
+)
 from orchestration.publication.template import INDEX_TEMPLATE
 from orchestration.publication.window import Window, add_months
 
-PACK_FORMAT = "journeys regional publication pack v1"
+PACK_FORMAT = "journeys regional publication pack v2"
+QS8 = "qs8_measures"
 
 
 def generator() -> str:
@@ -36,73 +45,196 @@ class FileFacts:
     suppressed: int
 
 
+@dataclass(frozen=True)
+class PackFacts:
+    """Everything the page and the manifest say about one pack besides its tables."""
+
+    region_code: str
+    region_name: str
+    window: Window
+    data_as_of: date
+    tables: tuple[MartTable, ...]
+    release: ReleaseInfo
+    published: date
+    next_release: date
+    region_has_data: bool
+    las_with_data: list[str]
+    las_without_data: list[str]
+    la_names: dict[str, str]
+    provisional: dict[str, list[str]]
+    generated_at: str | None
+
+    @property
+    def title(self) -> str:
+        return f"Drug and alcohol treatment: {self.region_name}, {month_label(self.window.month)}"
+
+    @property
+    def status_statement(self) -> str:
+        if self.release.synthetic:
+            return SYNTHETIC_STATEMENT
+        return f"These are {self.release.status}."
+
+    @property
+    def fy_label(self) -> str:
+        start, end = self.window.financial_year
+        return f"{start.year}-{end.year % 100:02d}"
+
+    @property
+    def fy_year_to_date(self) -> bool:
+        return self.window.financial_year[1] > self.data_as_of
+
+
 @functools.cache
 def _template() -> jinja2.Template:
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     return environment.from_string(INDEX_TEMPLATE)
 
 
-def render_index(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    region_code: str,
-    region_name: str,
-    la_count: int,
-    window: Window,
-    data_as_of: date,
-    files: Sequence[FileFacts],
-    generated_at: str | None = None,
-) -> str:
-    months = window.months
-    labels = [month_label(m, short=True) for m in months]
-    fy_start, fy_end = window.financial_year
-    fy_label = f"{fy_start.year}-{fy_end.year % 100:02d}"
-    charts = [
-        line_chart(
-            "QS8 (a): receiving formal psychosocial interventions",
-            labels,
-            report_data.rate_series(
-                con, QS8_MEASURES, months, region_code, region_name, "measure = 'qs8a' and period_type = 'month'"
-            ),
+MONTH_AXIS = "Month"
+COHORT_AXIS = "Month the treatment journeys started"
+
+
+def chart_specs(tables: Sequence[MartTable]) -> list[ChartSpec]:
+    """The charts of a pack, v2 indicators included when their tables are published."""
+    names = {t.name for t in tables}
+    by_name = {t.name: t for t in tables}
+    specs = []
+    for measure, name, denominator in (
+        ("qs8a", QS8A_NAME, "people in treatment in the month"),
+        ("qs8b", QS8B_NAME, "people in treatment with co-existing depression or anxiety"),
+    ):
+        specs.append(
+            ChartSpec(
+                by_name[QS8],
+                Axes(name, f"% of {denominator}", MONTH_AXIS),
+                "numerator",
+                "denominator",
+                denominator,
+                predicate=f"measure = '{measure}' and period_type = 'month'",
+            )
+        )
+    specs += [
+        ChartSpec(
+            RETENTION,
+            Axes(RETENTION.measure_name.capitalize(), "% of journeys retained + not retained", COHORT_AXIS),
+            "retained",
+            "retained + not_retained",
+            "journeys retained + not retained (pending journeys left out)",
+            bars=True,
         ),
-        line_chart(
-            "QS8 (b): psychological treatment for depression or anxiety",
-            labels,
-            report_data.rate_series(
-                con, QS8_MEASURES, months, region_code, region_name, "measure = 'qs8b' and period_type = 'month'"
-            ),
-        ),
-        bar_chart(
-            "Retention at 12 weeks, by month the journey started",
-            labels,
-            report_data.rate_series(con, RETENTION, months, region_code, region_name),
-        ),
-        line_chart(
-            "Transfers picked up within 21 days, by month of discharge",
-            labels,
-            report_data.rate_series(con, TRANSFERS, months, region_code, region_name),
+        ChartSpec(
+            TRANSFERS,
+            Axes(TRANSFERS.measure_name.capitalize(), "% of transfers picked up + lost", "Month of discharge"),
+            "picked_up",
+            "picked_up + lost",
+            "transfers picked up + lost (transfers still within 21 days left out)",
         ),
     ]
+    if WAITING_TIMES.name in names:
+        specs.append(
+            ChartSpec(
+                WAITING_TIMES,
+                Axes(WAITING_TIMES.measure_name.capitalize(), "% of journeys started", COHORT_AXIS),
+                "within_3_weeks",
+                "started",
+                "journeys with a first intervention (started)",
+                bars=True,
+            )
+        )
+    if SUCCESSFUL_COMPLETIONS.name in names:
+        specs.append(
+            ChartSpec(
+                SUCCESSFUL_COMPLETIONS,
+                Axes(
+                    SUCCESSFUL_COMPLETIONS.measure_name.capitalize(),
+                    "% of people in treatment",
+                    "12-month window ending in",
+                ),
+                "completed_not_re_presented",
+                "in_treatment",
+                "people in treatment in the 12-month window (all substances)",
+                predicate="substance_group = 'all'",
+                by_window=True,
+            )
+        )
+    return specs
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    denominator: str
+    has_suppressed: bool
+    has_provisional: bool
+
+
+def _charts(con: duckdb.DuckDBPyConnection, facts: PackFacts) -> list[Chart]:
+    charts = []
+    for spec in chart_specs(facts.tables):
+        keys = report_data.chart_keys(con, spec, facts.window.months)
+        labels = [month_label(k, short=True) for k in keys]
+        series = report_data.rate_series(con, spec, keys, facts.region_code, facts.region_name, facts.region_has_data)
+        draw = bar_chart if spec.bars else line_chart
+        charts.append(
+            Chart(
+                svg=draw(spec.axes, labels, series),
+                denominator=spec.denominator_text,
+                has_suppressed=any(any(s.suppressed) for s in series),
+                has_provisional=any(any(s.provisional) for s in series),
+            )
+        )
+    return charts
+
+
+def render_index(con: duckdb.DuckDBPyConnection, facts: PackFacts, files: Sequence[FileFacts]) -> str:
+    window = facts.window
+    fy_start, _ = window.financial_year
+    areas = Areas(facts.region_code, facts.region_name, facts.region_has_data, tuple(facts.las_with_data))
+    fy_note = (
+        f"Year to date: April to {month_label(facts.data_as_of)} only; the financial year is not complete."
+        if facts.fy_year_to_date
+        else ""
+    )
     # The latest cohort whose 12 weeks have passed by the end of the reporting month (inside the window).
     cohort = add_months(window.month, -min(3, window.months_back - 1))
+    cohort_note = (
+        "Provisional: some journeys of this cohort are still pending."
+        if f"{cohort:%Y-%m}" in facts.provisional.get(RETENTION.file_name, [])
+        else ""
+    )
     tables = [
-        report_data.latest_month_table(con, region_code, window.month),
-        report_data.financial_year_table(con, region_code, fy_start, fy_label),
-        report_data.cohort_table(con, region_code, cohort),
+        report_data.latest_month_table(con, areas, window.month),
+        report_data.financial_year_table(con, areas, fy_start, facts.fy_label, fy_note),
+        report_data.cohort_table(con, areas, cohort, cohort_note),
     ]
+    release = facts.release
     return _template().render(
-        region_code=region_code,
-        region_name=region_name,
-        la_count=la_count,
+        facts=facts,
+        title=facts.title,
+        region_code=facts.region_code,
+        region_name=facts.region_name,
+        synthetic=release.synthetic,
+        statement=facts.status_statement,
+        status=release.status,
+        published=long_date(facts.published),
+        next_release=long_date(facts.next_release),
+        source=release.source,
+        revisions_policy=release.revisions_policy,
+        contact=release.contact,
         month_label=month_label(window.month),
         first_month_label=month_label(window.first_month),
         months_back=window.months_back,
-        fy_label=fy_label,
-        data_as_of=data_as_of.isoformat(),
+        fy_label=facts.fy_label,
+        fy_note=fy_note,
+        data_as_of=long_date(facts.data_as_of),
         pack_format=PACK_FORMAT,
         generator=generator(),
-        generated_at=generated_at,
-        charts=charts,
+        generated_at=facts.generated_at,
+        la_count=len(facts.la_names),
+        las_without_data=[facts.la_names[c] for c in facts.las_without_data],
+        charts=_charts(con, facts),
         tables=tables,
         files=files,
+        measures=[t.measure_name for t in facts.tables],
+        decimals=PERCENT_DECIMALS,
     )

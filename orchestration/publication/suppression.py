@@ -18,13 +18,15 @@ The rules (see the package docstring for the reasoning):
 2. Secondary, one rule for every *constraint* ("a total and the parts that add up to it"):
    - geography constraints: a region cell (total) and its LAs' cells (parts); England (total) and the regions
      (parts), per cell group and count column;
-   - row constraints (optional, ``row_totals``): within one row, a total column and its part columns, e.g.
-     ``new_presentations = retained + not_retained + pending``.
+   - row constraints (optional, ``row_totals``: a mapping or a sequence of (total, parts)): within one row, a
+     total column and its part columns, e.g. ``new_presentations = retained + not_retained + pending``. An
+     identity applies to the cell groups that hold its total and at least one of its parts.
 
    A constraint *needs protection* when exactly one of its cells (total or part) is suppressed: that cell could
    be recovered by subtraction or addition. It is protected by suppressing its smallest non-zero unsuppressed part
-   (ties: geography code, then count column name); when no such part exists, its total (if non-zero and not yet
-   suppressed). When the total is missing from the cells (no region row), the parts alone form the constraint.
+   (ties: geography code, then count column name); when no such part exists, its total (if not yet suppressed;
+   a zero total only in that last case, when its parts are all zeros and one of them is suppressed). When the
+   total is missing from the cells (no region row), the parts alone form the constraint.
    Order: within a cell group (groups are independent and handled side by side), constraints are protected one
    at a time in the order LAs within a region, rows, regions within England (then constraint id), re-checking
    after every suppression, because a suppression made for one constraint often protects another too (fewer
@@ -33,6 +35,19 @@ The rules (see the package docstring for the reasoning):
    constraints of different regions share no cell, so this gives the same result as strictly one at a time), and
    a regions-within-England constraint only in a pass with nothing else to do. Each pass adds at least one cell,
    so it ends.
+3. Tiny residual: a constraint whose suppressed cells are all parts (its total published) and add up to no more
+   than their number also needs protection. The published total minus the published parts gives their sum; when
+   it is 0, every one of them is 0 (counts are never negative), and when it equals their number they are all 1
+   (a reader who knows that suppressed counts are mostly 1 to 4 would conclude so). It is protected like a
+   constraint with one suppressed cell.
+4. Rates (optional, ``rate_inputs``): each entry is the set of count columns one rate of a row is derived from
+   (e.g. ``("retained", "not_retained")`` for ``retained / (retained + not_retained)``). When any of them is
+   suppressed in a row, every zero among them in that row is suppressed too: a published zero would give the
+   suppressed rate away (numerator 0 → 0%, the other part of the denominator 0 → 100%). Such a zero then takes
+   part in rules 2 and 3 like any other suppressed cell (it is never *picked* by rule 2, which takes non-zero
+   cells only).
+
+Rules 2–4 are repeated until nothing changes.
 """
 
 from __future__ import annotations
@@ -41,6 +56,7 @@ from collections.abc import Mapping, Sequence
 
 import duckdb
 
+from orchestration.publication.audit import determined_cells
 from orchestration.publication.sqltext import quote
 
 PRIMARY_MIN = 1
@@ -71,14 +87,15 @@ def _check_input(con: duckdb.DuckDBPyConnection, cells: str) -> None:
         raise SuppressionError(f"cells relation {cells} has {duplicates} duplicate cell(s)")
 
 
-def _row_constraint_sql(out: str, row_totals: Mapping[str, Sequence[str]]) -> str:
+def _row_constraint_sql(out: str, row_totals: Sequence[tuple[str, Sequence[str]]]) -> str:
     parts_sql = []
-    for total, parts in sorted(row_totals.items()):
+    for i, (total, parts) in enumerate(row_totals):
         names = ", ".join(quote(n) for n in (total, *parts))
+        part_names = ", ".join(quote(n) for n in parts)
         parts_sql.append(
             f"""
             select cell_group,
-                   'row|' || cell_group || '|' || geography_level || '|' || geography_code || '|' || {quote(total)},
+                   'row{i}|' || cell_group || '|' || geography_level || '|' || geography_code,
                    2,
                    case geography_level when 'la' then parent_code when 'region' then geography_code
                         else 'national' end,
@@ -87,16 +104,67 @@ def _row_constraint_sql(out: str, row_totals: Mapping[str, Sequence[str]]) -> st
             from {out}
             where count_name in ({names})
               and cell_group in (select cell_group from {out} where count_name = {quote(total)})
+              and cell_group in (select cell_group from {out} where count_name in ({part_names}))
             """
         )
     return " union all ".join(parts_sql)
+
+
+def _rate_zero_pass(out: str, rate_inputs: Sequence[Sequence[str]]) -> str:
+    """SQL: suppress the zeros among a rate's inputs in every row where another of its inputs is suppressed."""
+    sets = " union all ".join(
+        f"select {i} as set_id, {quote(name)} as count_name" for i, names in enumerate(rate_inputs) for name in names
+    )
+    return f"""
+        update {out} set suppressed = true
+        where _cell_id in (
+            with sets as ({sets}),
+            members as (
+                select s.set_id, c._cell_id, c.value, c.suppressed, c.cell_group, c.geography_level, c.geography_code
+                from {out} as c join sets as s using (count_name)
+            ),
+            exposed as (
+                select set_id, cell_group, geography_level, geography_code
+                from members
+                group by all
+                having bool_or(suppressed) and bool_or(value = 0 and not suppressed)
+            )
+            select m._cell_id
+            from members as m join exposed using (set_id, cell_group, geography_level, geography_code)
+            where m.value = 0 and not m.suppressed
+        )
+    """
+
+
+def _protect_determined_sql(out: str, members: str, determined: str) -> str:
+    """SQL: for each suppressed cell the audit found determined, suppress one more cell of its constraints: the
+    smallest non-zero published part (else a total, else a zero)."""
+    return f"""
+        update {out} set suppressed = true
+        where _cell_id in (
+            with candidates as (
+                select d._cell_id as target, c._cell_id,
+                       row_number() over (
+                           partition by d._cell_id
+                           order by c.value = 0, k2.role = 'total', c.value, c.geography_code, c.count_name
+                       ) as pick
+                from {determined} as d
+                join {members} as k1 on k1._cell_id = d._cell_id
+                join {members} as k2 on k2.constraint_id = k1.constraint_id
+                join {out} as c on c._cell_id = k2._cell_id
+                where not c.suppressed
+            )
+            select _cell_id from candidates where pick = 1
+        )
+    """
 
 
 def suppress_cells(
     con: duckdb.DuckDBPyConnection,
     cells: str,
     *,
-    row_totals: Mapping[str, Sequence[str]] | None = None,
+    row_totals: Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]] | None = None,
+    rate_inputs: Sequence[Sequence[str]] = (),
     out: str = "_pub_suppressed",
 ) -> str:
     """Apply primary and secondary suppression to the cells in relation ``cells``; return the output table name.
@@ -137,7 +205,8 @@ def suppress_cells(
         from {out}
         where geography_level in ('region', 'national')
     """
-    row_sql = _row_constraint_sql(out, row_totals) if row_totals else ""
+    identities = sorted(row_totals.items()) if isinstance(row_totals, Mapping) else list(row_totals or ())
+    row_sql = _row_constraint_sql(out, identities) if identities else ""
     con.execute(
         f"""
         create or replace temp table {members} (
@@ -159,6 +228,10 @@ def suppress_cells(
                 from m
                 group by constraint_id
                 having count(*) filter (where suppressed) = 1
+                    or (count(*) filter (where suppressed and role = 'total') = 0
+                        and count(*) filter (where role = 'total') = 1
+                        and count(*) filter (where suppressed) > 0
+                        and sum(value) filter (where suppressed) <= count(*) filter (where suppressed))
             ),
             candidates as (
                 select m.cell_group, m.constraint_id, m.priority, m.area, m._cell_id,
@@ -167,7 +240,7 @@ def suppress_cells(
                            order by m.role = 'total', m.value, m.geography_code, m.count_name
                        ) as pick
                 from m join needy using (constraint_id)
-                where not m.suppressed and m.value > 0
+                where not m.suppressed and (m.value > 0 or m.role = 'total')
             ),
             firsts as (
                 select _cell_id, cell_group, priority,
@@ -183,8 +256,17 @@ def suppress_cells(
             select _cell_id from chosen where priority < 3 or first_priority = 3
         )
     """
-    # Each pass only adds suppressed cells, so this ends after at most one pass per cell.
-    while con.execute(protect_pass).fetchall()[0][0]:
-        pass
+    rate_pass = _rate_zero_pass(out, rate_inputs) if rate_inputs else None
+    # Each pass only adds suppressed cells, so these loops end after at most one pass per cell.
+    while True:
+        while True:
+            changed = con.execute(rate_pass).fetchall()[0][0] if rate_pass else 0
+            changed += con.execute(protect_pass).fetchall()[0][0]
+            if not changed:
+                break
+        determined = determined_cells(con, out, members)
+        if not con.execute(_protect_determined_sql(out, members, determined)).fetchall()[0][0]:
+            break
     con.execute(f"drop table if exists {members}")
+    con.execute(f"drop table if exists {determined}")
     return out

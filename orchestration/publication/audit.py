@@ -1,0 +1,121 @@
+"""Exact audit of a suppression pattern, in DuckDB SQL: which suppressed cells can be worked out by combining
+published totals?
+
+The "no constraint with a single suppressed cell" rules do not stop every derivation: several constraints, none
+of them with a single suppressed cell, can together pin a cell down (for example two rows and two columns of a
+region's table with a zero in between). A reader who knows the constraints has a linear system: for each
+constraint, (total − sum of parts) over the suppressed cells = a number computed from the published cells. A
+suppressed cell is *determined* exactly when its unit vector lies in the row space of that system. This module
+brings the system of every cell group to reduced row echelon form by Gaussian elimination written as set-based
+SQL (one pivot per cell group per step, all groups at once), then reads off the determined cells: in reduced row
+echelon form a variable is determined exactly when the row of its pivot has no other non-zero entry.
+
+Coefficients are DOUBLE with a tolerance (the systems are small, with entries 0/±1 at the start).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+TOLERANCE = 1e-9
+
+
+def determined_cells(con: duckdb.DuckDBPyConnection, cells: str, members: str) -> str:
+    """Return a temp table name holding ``_cell_id`` of every suppressed cell the constraints determine.
+
+    ``cells``: the suppression table (``_cell_id``, ``cell_group``, ``suppressed``); ``members``: the constraint
+    membership (``cell_group``, ``constraint_id``, ``role`` total/part, ``_cell_id``).
+    """
+    matrix, pivots, result = f"{cells}_audit_m", f"{cells}_audit_p", f"{cells}_determined"
+    con.execute(
+        f"""
+        create or replace temp table {matrix} as
+        select cell_group, dense_rank() over (order by constraint_id) as row_id, col_id, coef
+        from (
+            select k.cell_group, k.constraint_id, k._cell_id as col_id,
+                   sum(case k.role when 'total' then 1.0 else -1.0 end) as coef
+            from {members} as k join {cells} as c using (_cell_id)
+            where c.suppressed
+              and k.constraint_id in (  -- an equation needs its total and at least one part
+                  select constraint_id from {members} group by constraint_id
+                  having bool_or(role = 'total') and bool_or(role = 'part')
+              )
+            group by all
+        );
+        create or replace temp table {pivots} (cell_group varchar, row_id bigint, col_id bigint);
+        """
+    )
+    while True:
+        # One pivot per cell group: the smallest column not yet pivoted that has a non-zero entry in a row not yet
+        # used as a pivot row; of its rows, the one with the largest coefficient (partial pivoting).
+        chosen = con.execute(
+            f"""
+            create or replace temp table {matrix}_chosen as
+            select cell_group, row_id, col_id, coef
+            from (
+                select m.*, row_number() over (
+                    partition by m.cell_group order by m.col_id, abs(m.coef) desc, m.row_id
+                ) as pick
+                from {matrix} as m
+                where abs(m.coef) > {TOLERANCE}
+                  and m.row_id not in (select row_id from {pivots})
+                  and not exists (select 1 from {pivots} as p where p.cell_group = m.cell_group
+                                  and p.col_id = m.col_id)
+            )
+            where pick = 1
+            """
+        ).fetchall()[0][0]
+        if not chosen:
+            break
+        con.execute(
+            f"""
+            insert into {pivots} select cell_group, row_id, col_id from {matrix}_chosen;
+            create or replace temp table {matrix} as
+            with pivot_row as (  -- the pivot row, scaled so that the pivot is 1
+                select m.cell_group, m.col_id, m.coef / p.coef as coef, p.row_id as pivot_row_id
+                from {matrix} as m join {matrix}_chosen as p on m.cell_group = p.cell_group and m.row_id = p.row_id
+            ),
+            factor as (  -- every other row with an entry in the pivot column
+                select m.cell_group, m.row_id, m.coef as f
+                from {matrix} as m join {matrix}_chosen as p
+                  on m.cell_group = p.cell_group and m.col_id = p.col_id and m.row_id <> p.row_id
+                where abs(m.coef) > {TOLERANCE}
+            ),
+            untouched as (
+                select m.* from {matrix} as m
+                where not exists (select 1 from factor as f where f.cell_group = m.cell_group and f.row_id = m.row_id)
+                  and not exists (select 1 from {matrix}_chosen as p
+                                  where p.cell_group = m.cell_group and p.row_id = m.row_id)
+            ),
+            eliminated as (
+                select cell_group, row_id, col_id, sum(coef) as coef
+                from (
+                    select m.cell_group, m.row_id, m.col_id, m.coef
+                    from {matrix} as m join factor as f using (cell_group, row_id)
+                    union all
+                    select f.cell_group, f.row_id, r.col_id, -f.f * r.coef
+                    from factor as f join pivot_row as r using (cell_group)
+                )
+                group by all
+                having abs(sum(coef)) > {TOLERANCE}
+            )
+            select * from untouched
+            union all
+            select cell_group, pivot_row_id, col_id, coef from pivot_row
+            union all
+            select * from eliminated
+            """
+        )
+    con.execute(
+        f"""
+        create or replace temp table {result} as
+        select p.col_id as _cell_id
+        from {pivots} as p join {matrix} as m on m.cell_group = p.cell_group and m.row_id = p.row_id
+        group by p.col_id
+        having count(*) filter (where abs(m.coef) > {TOLERANCE}) = 1;
+        drop table if exists {matrix};
+        drop table if exists {matrix}_chosen;
+        drop table if exists {pivots};
+        """
+    )
+    return result
