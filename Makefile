@@ -36,7 +36,15 @@ demo: setup $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/journeys generate --out $(JOURNEYS_LANDING) --clients 2000 --providers 6 --seed 7
 	$(BIN)/journeys run
 
-test: setup
+# The browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }; \
+	else echo "error: $(CHROMIUM) is missing: run 'sudo apt-get install -y chromium', then make test again"; exit 2; fi
+
+test: setup $(CHROMIUM)
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/pytest
 

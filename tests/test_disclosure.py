@@ -26,6 +26,7 @@ import duckdb
 import numpy as np
 import pytest
 from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
 from test_publication import MARTS_DDL
 
 from orchestration.publication import publish_all_regions
@@ -113,17 +114,31 @@ def _identities(
 Cell = tuple[str, str, str, str]  # (category, level, code, column)
 
 
-def _range(
-    a_eq: np.ndarray | None,
-    b_eq: np.ndarray | None,
-    a_ub: np.ndarray | None,
-    b_ub: np.ndarray | None,
-    objective: np.ndarray,
-) -> tuple[float, float]:
-    low = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-    high = linprog(-objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-    assert low.status in (0, 3) and high.status in (0, 3), (low.message, high.message)  # 3: unbounded
-    return (low.fun if low.status == 0 else float("-inf")), (-high.fun if high.status == 0 else float("inf"))
+BIG = 1e7  # a box for the linear programmes (no count comes near it), so none is unbounded
+
+
+def _solve(system: tuple, objective: np.ndarray) -> np.ndarray:
+    a_eq, b_eq, a_ub, b_ub = system
+    result = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, BIG), method="highs")
+    assert result.status == 0, result.message  # the published figures are consistent, so always feasible
+    return result.x
+
+
+def _ranges(system: tuple, size: int, seed: int) -> list[tuple[float, float]]:
+    """The spread of each variable over feasible solutions: exact when it is a single value (then the variable's
+    own minimum and maximum were solved for), otherwise a part of its range (it is certainly not pinned down).
+    Solutions for a few varied objectives come first; each later solution widens every variable's spread."""
+    rng = np.random.default_rng(seed)
+    directions = [np.ones(size), -np.ones(size), rng.standard_normal(size)]
+    directions.append(-directions[-1])
+    samples = np.array([_solve(system, d) for d in directions])
+    low, high = samples.min(axis=0), samples.max(axis=0)
+    for i in range(size):
+        for sign in (-1, 1):  # every solution found also widens the known spread of the other variables
+            if high[i] - low[i] < 0.5:
+                x = _solve(system, sign * np.eye(size)[i])
+                low, high = np.minimum(low, x), np.maximum(high, x)
+    return list(zip(low.tolist(), high.tolist(), strict=True))
 
 
 def _one_integer(low: float, high: float) -> bool:
@@ -173,13 +188,32 @@ def _group_ranges(
                 row, constant = _linear_row(terms, cells, index)
                 ub_rows.append(row)
                 ub_b.append(constant)
-    system = (
-        np.array(eq_rows) if eq_rows else None,
-        np.array(eq_b) if eq_rows else None,
-        np.array(ub_rows) if ub_rows else None,
-        np.array(ub_b) if ub_rows else None,
-    )
-    return {cell: _range(*system, np.eye(len(unknown))[index[cell]]) for cell in unknown}
+    # Solve each connected part of the system on its own (cells linked by a shared equation or inequality).
+    rows = [(r, b, True) for r, b in zip(eq_rows, eq_b, strict=True)]
+    rows += [(r, b, False) for r, b in zip(ub_rows, ub_b, strict=True)]
+    links = np.zeros((len(unknown), len(unknown)), dtype=bool)
+    for r, _, _ in rows:
+        used = np.flatnonzero(r)
+        links[np.ix_(used, used)] = True
+    _, component = connected_components(links, directed=False)
+    ranges: dict[Cell, tuple[float, float]] = {}
+    for part in range(component.max() + 1 if len(unknown) else 0):
+        members = np.flatnonzero(component == part)
+        mine = [(r[members], b, eq) for r, b, eq in rows if r[members].any()]
+        if not mine:  # in no usable equation: anything from 0 up
+            ranges.update({unknown[i]: (0.0, float("inf")) for i in members})
+            continue
+        eq = [(r, b) for r, b, is_eq in mine if is_eq]
+        ub = [(r, b) for r, b, is_eq in mine if not is_eq]
+        system = (
+            np.array([r for r, _ in eq]) if eq else None,
+            np.array([b for _, b in eq]) if eq else None,
+            np.array([r for r, _ in ub]) if ub else None,
+            np.array([b for _, b in ub]) if ub else None,
+        )
+        for i, bounds in zip(members, _ranges(system, len(members), seed=part), strict=True):
+            ranges[unknown[i]] = bounds
+    return ranges
 
 
 def _rate_leak(rate: Rate, row: dict[str, str], ranges: dict[Cell, tuple[float, float]], cell: Cell) -> str:
@@ -228,7 +262,7 @@ def attack(month_dir: Path, con: duckdb.DuckDBPyConnection, regions: dict[str, l
     return recovered
 
 
-def _regions(csv_path: Path) -> dict[str, list[str]]:
+def regions_of(csv_path: Path) -> dict[str, list[str]]:
     regions: dict[str, list[str]] = defaultdict(list)
     with csv_path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -442,7 +476,7 @@ def _publish_crafted(seed: int, out: Path, reference_csv: Path) -> duckdb.DuckDB
 def test_attacker_recovers_nothing_from_crafted_packs(seed: int, tmp_path: Path, reference_csv: Path) -> None:
     con = _publish_crafted(seed, tmp_path, reference_csv)
     month_dir = tmp_path / "2025-07"
-    assert attack(month_dir, con, _regions(reference_csv)) == []
+    assert attack(month_dir, con, regions_of(reference_csv)) == []
     # the issue's holes are closed by suppressing the zeros that gave the rates away
     transfers = read_packs(month_dir)["transfer_outcomes"].rows
     hole = transfers[(("2025-07-01",), "", "la", "E06000001")]
@@ -461,7 +495,7 @@ def test_attacker_finds_the_holes_of_the_old_rules(
     """The attacker can fail: without the zero rule it recovers the issue's suppressed rates."""
     monkeypatch.setattr("orchestration.publication.cells.rate_input_sets", lambda table: [])
     con = _publish_crafted(1, tmp_path, reference_csv)
-    found = attack(tmp_path / "2025-07", con, _regions(reference_csv))
+    found = attack(tmp_path / "2025-07", con, regions_of(reference_csv))
     assert "transfer_outcomes ('2025-07-01',)  E06000001 pickup_rate_percent: 100% (rest of the denominator 0)" in found
     assert "retention_3_months ('2025-07-01',)  E06000002 retention_rate_percent: 100% (rest of the denominator 0)" in (
         found

@@ -120,3 +120,17 @@ def test_schedule_tick_requests_every_region_and_publishes_a_pack(env: dict[str,
     assert len(packs) == 1
     html = packs[0].read_text(encoding="utf-8")
     assert "<svg" in html and "http://" not in html and "https://" not in html
+
+
+def test_attacker_recovers_nothing_from_the_generated_runs_packs(env: dict[str, Path]) -> None:
+    """The disclosure attacker (tests/test_disclosure.py) on every region's pack of this run's serving snapshot."""
+    from test_disclosure import attack, regions_of
+
+    from orchestration.publication import publish_all_regions
+    from orchestration.publication.reference import DEFAULT_LA_REGIONS
+
+    out = env["JOURNEYS_PUBLICATIONS"] / "attack"
+    with duckdb.connect(str(env["JOURNEYS_SERVING"]), read_only=True) as con:
+        packs = publish_all_regions(con, None, out)
+        assert sum(p.total_suppressed for p in packs) > 0
+        assert attack(packs[0].path.parent, con, regions_of(DEFAULT_LA_REGIONS)) == []

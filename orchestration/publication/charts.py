@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from html import escape
 
 WIDTH = 660
-HEIGHT = 330
-LEFT, RIGHT, TOP, BOTTOM = 70, 16, 52, 84
+HEIGHT = 340
+LEFT, RIGHT, TOP, BOTTOM = 70, 16, 52, 72
 NICE_MAXIMA = (2, 4, 10, 20, 40, 60, 80, 100)  # percent; each splits into 4 round ticks
 TICKS = 4
 
@@ -116,7 +116,7 @@ def _frame(axes: Axes, x_labels: Sequence[str], series: Sequence[Series], y_max:
 
 def _suppressed_band(x_labels: Sequence[str], series: Sequence[Series], offset: float = 0.0) -> list[str]:
     """'*' markers for suppressed points, in a band below the x labels (not on the plot, not at 0%)."""
-    y = HEIGHT - BOTTOM + 38
+    y = HEIGHT - BOTTOM + 36
     marks = []
     for k, s in enumerate(series):
         for i, hidden in enumerate(s.suppressed):

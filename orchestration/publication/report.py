@@ -99,14 +99,19 @@ def chart_specs(tables: Sequence[MartTable]) -> list[ChartSpec]:
     names = {t.name for t in tables}
     by_name = {t.name: t for t in tables}
     specs = []
-    for measure, name, denominator in (
-        ("qs8a", QS8A_NAME, "people in treatment in the month"),
-        ("qs8b", QS8B_NAME, "people in treatment with co-existing depression or anxiety"),
+    for measure, name, y_title, denominator in (
+        ("qs8a", QS8A_NAME, "% of people in treatment", "people in treatment in the month"),
+        (
+            "qs8b",
+            QS8B_NAME,
+            "% with depression or anxiety",
+            "people in treatment with co-existing depression or anxiety",
+        ),
     ):
         specs.append(
             ChartSpec(
                 by_name[QS8],
-                Axes(name, f"% of {denominator}", MONTH_AXIS),
+                Axes(name, y_title, MONTH_AXIS),
                 "numerator",
                 "denominator",
                 denominator,
@@ -116,7 +121,7 @@ def chart_specs(tables: Sequence[MartTable]) -> list[ChartSpec]:
     specs += [
         ChartSpec(
             RETENTION,
-            Axes(RETENTION.measure_name.capitalize(), "% of journeys retained + not retained", COHORT_AXIS),
+            Axes(RETENTION.measure_name.capitalize(), "% of retained + not retained", COHORT_AXIS),
             "retained",
             "retained + not_retained",
             "journeys retained + not retained (pending journeys left out)",
@@ -124,7 +129,7 @@ def chart_specs(tables: Sequence[MartTable]) -> list[ChartSpec]:
         ),
         ChartSpec(
             TRANSFERS,
-            Axes(TRANSFERS.measure_name.capitalize(), "% of transfers picked up + lost", "Month of discharge"),
+            Axes(TRANSFERS.measure_name.capitalize(), "% of picked up + lost", "Month of discharge"),
             "picked_up",
             "picked_up + lost",
             "transfers picked up + lost (transfers still within 21 days left out)",

@@ -24,7 +24,7 @@ th, td { border: 1px solid #ccc; padding: .25rem .45rem; } th { background: #f2f
 td.number, td.suppressed, td.missing { text-align: right; } td.suppressed { font-weight: 700; }
 tr.national td, tr.region td { background: #f7f9fc; font-weight: 600; }
 .note { font-size: .9rem; }
-svg .axis { stroke: #555; stroke-width: 1; } svg .axis-title { font-size: 12px; fill: #1b1b1b; }
+svg .axis { stroke: #555; stroke-width: 1; } svg .axis-title { font-size: 11px; fill: #1b1b1b; }
 .banner { border-left: 6px solid #b35806; background: #fff4e5; padding: .6rem 1rem; margin: 1rem 0; }
 .no-data { border-left: 6px solid #505a5f; background: #f3f2f1; padding: .6rem 1rem; margin: 1rem 0; }
 td.no-data { text-align: left; font-style: italic; }
