@@ -487,6 +487,11 @@ def test_attacker_recovers_nothing_from_crafted_packs(seed: int, tmp_path: Path,
         (("month", "2025-07-01", "2025-07-31", "qs8b"), "", "la", "E06000001")
     ]
     assert qs8b["rate_percent_suppressed"] == "true" and qs8b["numerator_suppressed"] == "true"
+    # the v2 indicators are published with the same control, and charted
+    ne = month_dir / NE
+    assert (ne / "waiting_times.csv").exists() and (ne / "successful_completions.csv").exists()
+    html = (ne / "index.html").read_text(encoding="utf-8")
+    assert html.count("<svg viewBox") == 6 and "Waits within 3 weeks" in html and "Successful completions" in html
 
 
 def test_attacker_finds_the_holes_of_the_old_rules(

@@ -17,8 +17,10 @@ from orchestration.publication import (
     assert_no_attributors,
     publish_all_regions,
     publish_region_pack,
+    regions_with_data,
     suppress_cells,
 )
+from orchestration.publication.charts import Axes, Series, line_chart
 
 ENGLAND = "E92000001"
 NE = "E12000001"  # North East: E06000001..E06000005 among its LAs
@@ -483,3 +485,106 @@ def test_usage_errors(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     with pytest.raises(PublicationError, match="lacks"):
         publish_all_regions(empty, None, tmp_path)
     assert not any(tmp_path.iterdir())
+
+
+# --------------------------------------------------------------------------------- release and presentation
+
+
+def _manifest(path: Path) -> dict:
+    return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_release_metadata_in_the_page_and_the_manifest(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    landing = tmp_path / "landing"
+    (landing / "_generator").mkdir(parents=True)  # the generator's marker: synthetic data
+    monkeypatch.setenv("JOURNEYS_LANDING", str(landing))
+    monkeypatch.delenv("JOURNEYS_SYNTHETIC", raising=False)
+    monkeypatch.setenv("JOURNEYS_RELEASE_CONTACT", "stats@example.org")
+    pack = publish_region_pack(con, NE, JUNE, tmp_path / "out", months_back=2).path
+    release = _manifest(pack)["release"]
+    assert release["synthetic_data"] is True and release["statistics_status"] == "synthetic data for demonstration"
+    assert (release["publication_date"], release["next_release_date"]) == ("2025-07-05", "2025-08-05")
+    assert release["contact"] == "stats@example.org" and "submissions" in release["source"]
+    assert "recalculates" in release["revisions_policy"]
+    html = (pack / "index.html").read_text(encoding="utf-8")
+    for fact in ("5 July 2025", "5 August 2025", "Synthetic data.", "stats@example.org", "Revisions", "Source"):
+        assert fact in html
+    # real data: the configured status, no synthetic statement; generated_at sets the publication date
+    monkeypatch.setenv("JOURNEYS_SYNTHETIC", "0")
+    monkeypatch.setenv("JOURNEYS_STATISTICS_STATUS", "management information")
+    pack = publish_region_pack(con, NE, JUNE, tmp_path / "real", months_back=2, generated_at="2025-07-09T06:00:00Z")
+    release = _manifest(pack.path)["release"]
+    assert (release["synthetic_data"], release["statistics_status"]) == (False, "management information")
+    assert (release["publication_date"], release["next_release_date"]) == ("2025-07-09", "2025-08-05")
+    assert "Synthetic data." not in (pack.path / "index.html").read_text(encoding="utf-8")
+    monkeypatch.setenv("JOURNEYS_STATISTICS_STATUS", "national treasure")
+    with pytest.raises(PublicationError, match="JOURNEYS_STATISTICS_STATUS"):
+        publish_region_pack(con, NE, JUNE, tmp_path / "bad", months_back=2)
+
+
+def test_a_region_without_data_says_so(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    london = "E12000007"
+    assert regions_with_data(con) == [NE, NW]
+    pack = publish_region_pack(con, london, JUNE, tmp_path, months_back=2).path
+    areas = _manifest(pack)["geographies"]
+    assert areas["region_has_data"] is False and areas["las"] == [] and len(areas["las_without_data"]) == 33
+    html = (pack / "index.html").read_text(encoding="utf-8")
+    assert "No data for London." in html and "No data for this region" in html
+    assert "City of London" not in html  # no LA rows of empty cells
+    # a region with data lists its LAs without data by name, instead of rows of "–"
+    ne = publish_region_pack(con, NE, JUNE, tmp_path / "ne", months_back=2).path
+    assert "E06000047" in _manifest(ne)["geographies"]["las_without_data"]
+    assert "Local authorities" in (ne / "index.html").read_text(encoding="utf-8")
+
+
+def test_incomplete_periods_are_marked(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    pack = publish_region_pack(con, NE, JUNE, tmp_path, months_back=2).path
+    manifest = _manifest(pack)
+    assert manifest["financial_year"]["year_to_date"] is True
+    assert manifest["provisional_periods"] == {
+        "qs8_measures.csv": ["2025-04"],
+        "retention_3_months.csv": ["2025-05"],
+        "transfer_outcomes.csv": ["2025-06"],
+    }
+    transfers = _read_csv(pack / "transfer_outcomes.csv")
+    assert {r["provisional"] for r in transfers} == {"true"}
+    html = (pack / "index.html").read_text(encoding="utf-8")
+    assert "Year to date: April to June 2025 only" in html and 'class="provisional"' in html
+
+
+def test_data_dictionary_documents_every_column(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    pack = publish_region_pack(con, NE, JUNE, tmp_path, months_back=2).path
+    dictionary = _read_csv(pack / "data_dictionary.csv")
+    for path in pack.glob("*.csv"):
+        if path.name == "data_dictionary.csv":
+            continue
+        header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+        documented = [r["column"] for r in dictionary if r["file"] == path.name]
+        assert documented == header, path.name
+    rows = {(r["file"], r["column"]): r for r in dictionary}
+    rate = rows[("retention_3_months.csv", "retention_rate_percent")]
+    assert rate["unit"] == "percent (0 to 100)" and "1 decimal place" in rate["rounding"]
+    assert rows[("retention_3_months.csv", "retention_rate_percent")]["measure"] == "retention at 12 weeks"
+    assert all(r["meaning"] and r["type"] for r in dictionary)
+
+
+def test_charts_have_axis_titles_and_keep_suppressed_points_off_the_axis(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    pack = publish_region_pack(con, NE, JUNE, tmp_path, months_back=2).path
+    html = (pack / "index.html").read_text(encoding="utf-8")
+    charts = re.findall(r"<svg .*?</svg>", html, flags=re.DOTALL)
+    assert len(charts) == 4
+    for chart in charts:
+        assert 'class="axis-title y-title">%' in chart and 'class="axis-title x-title">' in chart
+    assert html.count("Denominator:") == 4
+    # a suppressed point is not drawn: it is marked "*" in a band below the x axis, never at 0%
+    series = Series("North East", (25.0, None, 50.0), (False, True, False), "#000", provisional=(False, False, True))
+    svg = line_chart(Axes("t", "% of people", "Month"), ["a", "b", "c"], [series])
+    base = float(re.search(r'<line x1="[\d.]+" y1="([\d.]+)"[^>]*class="axis"', svg).group(1))
+    marks = [float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)"[^>]*class="suppressed"', svg)]
+    assert len(marks) == 1 and marks[0] > base + 16  # below the x labels too
+    assert svg.count("<circle") == 2 and svg.count('class="provisional"') == 1
+    assert "suppressed for disclosure control (not zero)" in svg
