@@ -1,65 +1,49 @@
-"""Regional publication packs with disclosure control.
+"""Regional publication packs with disclosure control (see also the README's "Publication packs" section).
 
-``publish_region_pack(con, region_code, month, out_dir, months_back=12)`` writes, for one region and reporting month
-M, the directory ``out_dir/<YYYY-MM>/<region_code>/`` (built beside it, then renamed into place; a re-run replaces
-the old pack whole) holding:
+Entry points (stable; the ``journeys publish`` command and the Dagster asset call them):
 
-- ``qs8_measures.csv`` (monthly periods of the last ``months_back`` months up to M and the financial year containing
-  M; measures qs8a and qs8b), ``retention_3_months.csv`` (cohort months in the window), ``transfer_outcomes.csv``
-  (discharge months in the window), ``nice_concordance.csv`` (cohort months in the window): rows for England
-  (``E92000001``), the region and the region's LAs (never providers), with a ``geography_name``;
-- ``index.html``: self-contained summary (inline CSS and SVG charts, no scripts, no external references);
-- ``manifest.json``: files, columns, row counts, suppressed-cell counts, checksums, month, region, window.
+- ``publish_region_pack(con, region_code, month, out_dir, months_back=12, *, la_regions_csv=None,
+  generated_at=None, release=None)`` writes ``out_dir/<YYYY-MM>/<region_code>/`` (built beside it, then renamed
+  into place; a re-run replaces the old pack whole); ``month`` None = the latest complete month.
+- ``publish_all_regions(con, month, out_dir, ...)``: one pack per region of the reference data.
+- ``regions_with_data(con)``: the regions with any figures (the default set for ``journeys publish``).
+- ``ReleaseInfo.from_environment(landing)``: status, synthetic or not, contact (``release.py``).
 
-``publish_all_regions(con, month, out_dir)`` writes one pack per region of the reference data (``month`` None = the
-latest complete month: the month of max(period_end) of complete monthly ``qs8_measures`` periods). A month later
-than the latest complete month is refused. ``con`` is only read (``marts`` and the seed file); the work happens in
-temp tables, so a read-only connection to the serving snapshot is enough. Packs contain no wall-clock time unless
-``generated_at`` is given, so the same data gives byte-identical packs. LA → region membership comes from
-``seeds/la_regions.csv`` (``la_regions_csv=`` to override).
+A pack holds one CSV per published marts table (``tables.py``: the v1 tables always, ``waiting_times`` and
+``successful_completions`` once they exist in the snapshot), rows for England (``E92000001``), the region and
+its LAs with data (never providers); ``data_dictionary.csv``; ``index.html`` (self-contained: inline CSS and SVG
+charts, no scripts, no external references); ``manifest.json`` (files, checksums, release metadata, areas with and
+without data, provisional periods, the disclosure rules). Rates are percentages rounded to 1 decimal place in the
+CSVs and on the page alike (``<rate>_percent``). ``con`` is only read (``marts``); the work happens in temp tables,
+so a read-only connection to the serving snapshot is enough. Packs contain no wall-clock time unless
+``generated_at`` is given, so the same data give byte-identical packs. A month later than the latest complete
+month is refused. LA → region membership comes from ``seeds/la_regions.csv`` (``la_regions_csv=`` to override).
 
 Disclosure control (publication outputs only; ``marts`` is never changed)
 -------------------------------------------------------------------------
-Cells. Every count column of every row is a separate cell (e.g. ``numerator`` and ``denominator``; ``retained``,
-``not_retained``, ``pending`` and ``new_presentations``). Suppression is computed in DuckDB SQL on long-format
-cells (``suppression.suppress_cells``) for the whole country at once, so all packs of a month agree on every cell.
+Every count column of every row is a cell; substance groups are folded into the cell names
+(``in_treatment|opiate``). Suppression runs in DuckDB SQL over the whole country's cells of the window at once
+(``suppression.suppress_cells``, ``audit.determined_cells``), so all packs of a month agree on every cell.
 
-1. Primary: a count from 1 to 4 is suppressed. Zeros and counts of 5 or more are published.
-2. Secondary, within the LAs of a region (the spec's rule): for each measure, period/cohort and count column, when
-   exactly one LA cell is suppressed (and the region cell is published), the smallest other non-zero LA cell is
-   suppressed too. Tie-break: smallest value, then LA code. Zeros are never picked (a zero reveals nothing and is
-   published as zero). When two or more LA cells are already suppressed nothing more is needed. When the region
-   cell is itself suppressed as well, the LA value cannot be recovered from it and no other LA is taken.
-3. No other LA to pick (a region with one LA, such as ``Z00B``, or all other LAs zero): the region's own cell is
-   suppressed instead, because otherwise the LA value = region total − the published zeros. For a one-LA region the
-   region value equals the LA value, so primary suppression already hides it; the rule also covers the
-   all-others-zero case and LAs missing from the data. A commissioner sees no recoverable value.
-4. The same rule one level up: the regions are the parts of England. When exactly one region cell is suppressed
-   (by 1–4 or by rule 3), the smallest other non-zero region cell is suppressed (else England); without this the
-   suppressed region could be recovered as England minus the other regions' packs. And when a total (a region or
-   England) is the only suppressed cell of its group, its smallest non-zero part is suppressed, so the total
-   cannot be recovered by adding up the parts. In general: no "total = sum of parts" group is left with exactly one
-   suppressed cell.
-5. Rows that add up: ``new_presentations = retained + not_retained + pending`` (retention) and
-   ``transfers = picked_up + lost + pending`` (transfers) are groups too. When exactly one of the row's cells is
-   suppressed, its smallest other non-zero part is suppressed (ties: column name), else the total. QS8 and
-   concordance numerators are subsets of their denominators, not sums, so they have no row rule.
-6. Rules 2–5 are repeated until nothing changes (a secondary suppression can leave another region, England or row
-   with a single suppressed cell). This is the standard "no single suppressed cell in a total" heuristic, not an
-   exact linear-programming audit of every combination of published figures. QS8 counts distinct people, so a
-   region is not exactly the sum of its LAs; the same rule is applied anyway (it is then conservative).
-7. Rates: a rate is suppressed when any count it is derived from is (``rate``: numerator, denominator;
-   ``retention_rate``: retained, not_retained; ``pickup_rate``: picked_up, lost; ``share``: second_line_first,
-   journeys_with_psychosocial), including when that count was suppressed by a secondary rule. A rate that is NULL
-   in marts (no denominator) stays NULL and is not marked suppressed.
+1. Primary: a count from 1 to 4 is suppressed. Zeros and counts of 5 or more are published (but see 4).
+2. Constraints: region = its LAs, England = the regions (per count column), and the row identities of
+   ``tables.row_identities`` (e.g. ``transfers = picked_up + lost + pending``; substance groups add up to
+   ``all``). When a constraint has exactly one suppressed cell, or its suppressed cells are all parts adding up to
+   no more than their number (all zeros, all ones), its smallest non-zero published part is suppressed (ties:
+   geography code, then column), else its total. LA constraints first, then rows, then regions within England.
+   QS8 and completions count distinct people, so their regions are not sums of their LAs; the rule is applied
+   anyway (conservative).
+3. Rates: a rate (or median) is suppressed when any count it is derived from is.
+4. Rates from zeros: when a rate is suppressed, zeros among its inputs are suppressed too (a numerator of 0
+   says 0%; a zero other part of the denominator says 100%).
+5. Audit: the suppressed cells' linear system (all constraints) is reduced by Gaussian elimination in SQL; a cell
+   it determines gets one more cell of its constraints suppressed. 2–5 repeat until nothing changes.
 
-Marker: a suppressed value is NULL (an empty CSV field) and ``<column>_suppressed`` (BOOLEAN, after each count
-and rate column) is true; it is false for every published value. Primary and secondary suppressions are not told
-apart (that would reveal that a secondary cell is 5 or more). In ``index.html`` suppressed cells show "*", with
-"not available (suppressed)" as the tooltip and in the legend.
+Marker: a suppressed value is NULL (an empty CSV field) and ``<column>_suppressed`` is true; false for every
+published value. Primary and secondary suppressions are not told apart. In ``index.html`` suppressed cells show
+"*" ("suppressed for disclosure control (not zero)"); a suppressed chart point is marked below the x-axis.
 
-No attributors: every column is checked before writing (``guard.assert_no_attributors``): nothing named like
-client_key, clientid, dob, finitial, sinitial, episode_key or journey_key can leave.
+No attributors: every column is checked before writing (``guard.assert_no_attributors``).
 """
 
 from orchestration.publication.charts import Series, bar_chart, line_chart
