@@ -30,6 +30,7 @@ from scipy.sparse.csgraph import connected_components
 from test_publication import MARTS_DDL
 
 from orchestration.publication import publish_all_regions
+from orchestration.publication.audit import determined_cells
 from orchestration.publication.reference import ENGLAND_CODE
 from orchestration.publication.tables import ALL_TABLES, MartTable, Rate
 
@@ -519,3 +520,28 @@ def _rates(table: str, v: dict[str, int]) -> list[float | None]:
         "nice_concordance": lambda: [share(v["second_line_first"], v["journeys_with_psychosocial"])],
         "waiting_times": lambda: [share(v["within_3_weeks"], v["started"]), 20.0],
     }[table]()
+
+
+def test_the_audit_finds_cells_pinned_down_only_by_combining_constraints() -> None:
+    """No constraint has a single suppressed cell, yet together they determine every one of them:
+    A: c1 = c2 + c3, B: c2 = c3 + c5, C: c1 = c3 + c4 (c4, c5 published) give c3 = c4 - c5, then c1 and c2."""
+    con = duckdb.connect()
+    con.execute(
+        """
+        create table cells as
+        select * from (values (1, 'g', true), (2, 'g', true), (3, 'g', true), (4, 'g', false), (5, 'g', false),
+                              (6, 'h', true), (7, 'h', true))
+            as t(_cell_id, cell_group, suppressed);
+        create table members as
+        select * from (values ('g', 'A', 'total', 1), ('g', 'A', 'part', 2), ('g', 'A', 'part', 3),
+                              ('g', 'B', 'total', 2), ('g', 'B', 'part', 3), ('g', 'B', 'part', 5),
+                              ('g', 'C', 'total', 1), ('g', 'C', 'part', 3), ('g', 'C', 'part', 4),
+                              ('h', 'D', 'total', 6), ('h', 'D', 'part', 7), ('h', 'D', 'part', 8))
+            as t(cell_group, constraint_id, role, _cell_id);
+        """
+    )
+    found = determined_cells(con, "cells", "members")
+    assert sorted(r[0] for r in con.execute(f"select _cell_id from {found}").fetchall()) == [1, 2, 3]
+    con.execute("update cells set suppressed = true where _cell_id = 4")  # now c4 is unknown too: nothing pinned
+    found = determined_cells(con, "cells", "members")
+    assert con.execute(f"select count(*) from {found}").fetchall()[0][0] == 0

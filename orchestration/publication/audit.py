@@ -7,7 +7,8 @@ region's table with a zero in between). A reader who knows the constraints has a
 constraint, (total − sum of parts) over the suppressed cells = a number computed from the published cells. A
 suppressed cell is *determined* exactly when its unit vector lies in the row space of that system. This module
 brings the system of every cell group to reduced row echelon form by Gaussian elimination written as set-based
-SQL (one pivot per cell group per step, all groups at once), then reads off the determined cells: in reduced row
+SQL (all groups at once, and within a group every pivot whose elimination does not interfere with another's in
+the same step), then reads off the determined cells: in reduced row
 echelon form a variable is determined exactly when the row of its pivot has no other non-zero entry.
 
 Coefficients are DOUBLE with a tolerance (the systems are small, with entries 0/±1 at the start).
@@ -46,23 +47,47 @@ def determined_cells(con: duckdb.DuckDBPyConnection, cells: str, members: str) -
         """
     )
     while True:
-        # One pivot per cell group: the smallest column not yet pivoted that has a non-zero entry in a row not yet
-        # used as a pivot row; of its rows, the one with the largest coefficient (partial pivoting).
+        # Pivots of this step, per cell group: each live row (not yet a pivot row) offers its first live column
+        # (not yet a pivot column); one row per column (the largest coefficient). Offers whose row has no entry in
+        # another offered column are taken together, since their eliminations do not interfere; a group with no
+        # such offer takes its first offer alone.
         chosen = con.execute(
             f"""
             create or replace temp table {matrix}_chosen as
-            select cell_group, row_id, col_id, coef
-            from (
-                select m.*, row_number() over (
-                    partition by m.cell_group order by m.col_id, abs(m.coef) desc, m.row_id
-                ) as pick
-                from {matrix} as m
+            with live as (
+                select m.* from {matrix} as m
                 where abs(m.coef) > {TOLERANCE}
                   and m.row_id not in (select row_id from {pivots})
                   and not exists (select 1 from {pivots} as p where p.cell_group = m.cell_group
                                   and p.col_id = m.col_id)
+            ),
+            firsts as (select cell_group, row_id, min(col_id) as col_id from live group by all),
+            offers as (
+                select * from (
+                    select l.*, row_number() over (
+                        partition by l.cell_group, l.col_id order by abs(l.coef) desc, l.row_id
+                    ) as k
+                    from firsts as f join live as l using (cell_group, row_id, col_id)
+                )
+                where k = 1
+            ),
+            clean as (
+                select o.* from offers as o
+                where not exists (
+                    select 1 from live as l join offers as other
+                      on l.cell_group = other.cell_group and l.col_id = other.col_id
+                    where l.cell_group = o.cell_group and l.row_id = o.row_id and other.col_id <> o.col_id
+                )
+            ),
+            fallback as (
+                select * from (
+                    select o.*, row_number() over (partition by o.cell_group order by o.col_id) as n from offers as o
+                )
+                where n = 1 and cell_group not in (select cell_group from clean)
             )
-            where pick = 1
+            select cell_group, row_id, col_id, coef from clean
+            union all
+            select cell_group, row_id, col_id, coef from fallback
             """
         ).fetchall()[0][0]
         if not chosen:
@@ -71,37 +96,38 @@ def determined_cells(con: duckdb.DuckDBPyConnection, cells: str, members: str) -
             f"""
             insert into {pivots} select cell_group, row_id, col_id from {matrix}_chosen;
             create or replace temp table {matrix} as
-            with pivot_row as (  -- the pivot row, scaled so that the pivot is 1
-                select m.cell_group, m.col_id, m.coef / p.coef as coef, p.row_id as pivot_row_id
+            with pivot_rows as (  -- the pivot rows, scaled so that each pivot is 1
+                select m.cell_group, p.row_id as pivot_row_id, m.col_id, m.coef / p.coef as coef
                 from {matrix} as m join {matrix}_chosen as p on m.cell_group = p.cell_group and m.row_id = p.row_id
             ),
-            factor as (  -- every other row with an entry in the pivot column
-                select m.cell_group, m.row_id, m.coef as f
+            factor as (  -- every other row with an entry in a pivot column
+                select m.cell_group, m.row_id, p.row_id as pivot_row_id, m.coef as f
                 from {matrix} as m join {matrix}_chosen as p
                   on m.cell_group = p.cell_group and m.col_id = p.col_id and m.row_id <> p.row_id
                 where abs(m.coef) > {TOLERANCE}
             ),
+            affected as (select distinct cell_group, row_id from factor),
             untouched as (
                 select m.* from {matrix} as m
-                where not exists (select 1 from factor as f where f.cell_group = m.cell_group and f.row_id = m.row_id)
-                  and not exists (select 1 from {matrix}_chosen as p
-                                  where p.cell_group = m.cell_group and p.row_id = m.row_id)
+                where not exists (select 1 from affected as a where a.cell_group = m.cell_group
+                                  and a.row_id = m.row_id)
+                  and m.row_id not in (select row_id from {matrix}_chosen)
             ),
             eliminated as (
                 select cell_group, row_id, col_id, sum(coef) as coef
                 from (
                     select m.cell_group, m.row_id, m.col_id, m.coef
-                    from {matrix} as m join factor as f using (cell_group, row_id)
+                    from {matrix} as m join affected using (cell_group, row_id)
                     union all
                     select f.cell_group, f.row_id, r.col_id, -f.f * r.coef
-                    from factor as f join pivot_row as r using (cell_group)
+                    from factor as f join pivot_rows as r using (cell_group, pivot_row_id)
                 )
                 group by all
                 having abs(sum(coef)) > {TOLERANCE}
             )
             select * from untouched
             union all
-            select cell_group, pivot_row_id, col_id, coef from pivot_row
+            select cell_group, pivot_row_id, col_id, coef from pivot_rows
             union all
             select * from eliminated
             """
