@@ -7,7 +7,11 @@ seconds, rows/s, the ratio and peak memory, and ends with one verdict line per t
 - ingest: ``ingest_landing`` vs ``read_csv(all_varchar)`` into a table, on a national month (<= 1.5x);
 - gate: one gate pass over every submission of that month vs the same rule queries run once in plain SQL (<= 1.5x);
 - gate-files: 1,000 files of 10 rows vs one file of the same 10,000 rows, each gated in one pass (<= 3x);
-- dbt: ``dbt build`` on a national year vs dbt's compiled SQL run directly in DuckDB (<= 2x, peak < 6 GB).
+- dbt: ``dbt build`` on a national year vs dbt's compiled SQL run directly in DuckDB (<= 2x, peak < 6 GB);
+- e2e: ``journeys run`` (a subprocess, as a user runs it) on a national year from an empty warehouse: each step's
+  time and peak memory, each stage's ratio to its DuckDB-only floor measured in the same run; then one more month
+  of files and the incremental run (year <= 5 min, peak <= 6 GB, gate step <= 3x ingest step). Not part of
+  ``all``. The demo's size: ``python -m benchmarks e2e --clients 2000 --providers 6 --months 18``.
 
 Defaults are national scale: a month of ~2,000,000 rows (500,000 clients, 150 providers) and a year of 12
 cumulative monthly files (300,000 clients, ~14M rows); the first run generates and ingests them (~15 minutes),
@@ -42,6 +46,10 @@ def _run_stage(
         from benchmarks import gate
 
         return gate.run(work, month, repeat=args.repeat)
+    if stage == "e2e":
+        from benchmarks import e2e
+
+        return e2e.run(work, year)
     if stage == "gate-files":
         from benchmarks import gate
 
@@ -55,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("stage", nargs="?", default="all", choices=["ingest", "gate", "gate-files", "dbt", "all"])
+    parser.add_argument(
+        "stage", nargs="?", default="all", choices=["ingest", "gate", "gate-files", "dbt", "e2e", "all"]
+    )
     parser.add_argument(
         "--clients",
         type=int,

@@ -273,15 +273,21 @@ def _measure(
         return built, None
     # The manifest dbt build leaves has every executed node's compiled SQL: (b) runs exactly that.
     manifest = folder / "target" / "manifest.json"
+    direct = direct_sql(manifest, direct_db, memory_limit, key)
+    return built, (direct, _compare(manifest, dbt_db, direct_db))
+
+
+def direct_sql(manifest: Path, database: Path, memory_limit: str | None, key: str) -> Measurement:
+    """dbt's floor: the compiled SQL of every node of ``manifest`` run directly in DuckDB on ``database``, in a
+    fresh, measured process, with the same memory limit and client-key macro as dbt's connections."""
     setup_limit = f"con.execute(\"set memory_limit = '{memory_limit}'\")" if memory_limit else ""
-    direct = in_subprocess(
+    return in_subprocess(
         "compiled SQL directly in DuckDB",
         setup=(
             "import duckdb\nfrom pathlib import Path\nfrom benchmarks.direct import plan, execute\n"
             f"from orchestration.pseudonymise import define_macro\nstatements = plan(Path({str(manifest)!r}))\n"
-            f"con = duckdb.connect({str(direct_db)!r})\ncon.execute('set enable_progress_bar = false')\n"
+            f"con = duckdb.connect({str(database)!r})\ncon.execute('set enable_progress_bar = false')\n"
             f"define_macro(con, {key.encode()!r})\n{setup_limit}"
         ),
         code="RESULT = execute(con, statements)\ncon.close()",
     )
-    return built, (direct, _compare(manifest, dbt_db, direct_db))
