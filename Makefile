@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 # The dbt manifest, prepared the dagster-dbt way whenever the dbt project changes (not at every import).
 MANIFEST := dbt_project/target/manifest.json
-$(MANIFEST): $(STAMP) $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print 2>/dev/null) $(wildcard seeds/*.csv)
+$(MANIFEST): $(STAMP) $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print 2>/dev/null) $(wildcard seeds/*.csv seeds/*.yml)
 	$(BIN)/dagster-dbt project prepare-and-package --file orchestration/dbt_project.py
 	@touch $(MANIFEST)
 
@@ -48,8 +48,9 @@ test: setup $(CHROMIUM)
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/pytest
 
+# Stops on Ctrl-C and SIGTERM however it was started (see orchestration/dev.py); DEV_ARGS e.g. '-p 3001'.
 dev: setup $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -m orchestration.definitions
+	$(BIN)/python -m orchestration.dev $(DEV_ARGS)
 
 bench: setup
 	$(BIN)/python -m benchmarks

@@ -28,7 +28,6 @@ PIPELINE_JOB = "journeys_pipeline"
 regional_publication_job = define_asset_job(
     "regional_publication",
     selection=[regional_publication_pack],
-    partitions_def=regions,
     description="Each region's disclosure-controlled pack for the latest complete month, from the serving snapshot.",
 )
 

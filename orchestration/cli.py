@@ -140,9 +140,19 @@ def entry_point() -> None:
     code = main()
     if "great_expectations" not in sys.modules:
         sys.exit(code)  # normal teardown (e.g. the generator's worker pool cleans up after itself)
+    _release_semaphores()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def _release_semaphores() -> None:
+    """Unlink the named semaphores dbt's spawn-context locks hold (the manifest's and the adapter's), as a normal
+    exit would: ``os._exit`` skips that, and the multiprocessing resource tracker then warns at shutdown about
+    "leaked semaphore objects" after the summary. multiprocessing's own exit hook does exactly this cleanup."""
+    from multiprocessing import util
+
+    util._exit_function()
 
 
 if __name__ == "__main__":

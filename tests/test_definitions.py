@@ -44,9 +44,29 @@ def test_quality_gates_are_blocking_asset_checks_and_dbt_tests_are_checks() -> N
 
 def test_ingestion_is_partitioned_by_month_and_writers_share_one_pool() -> None:
     graph = defs.resolve_asset_graph()
+    landing = graph.get(AssetKey("landing_submissions"))
+    assert landing.partitions_def is not None and "2025-06-01" in landing.partitions_def.get_partition_keys()
+    # The gate takes every loaded submission, so it is not partitioned: a partitioned asset downstream of another
+    # cannot run in a run without partition tags (Dagster fails on its upstream's partition range).
+    assert graph.get(AssetKey("gated_submissions")).partitions_def is None
     for key in (AssetKey("landing_submissions"), AssetKey("gated_submissions")):
-        node = graph.get(key)
-        assert node.partitions_def is not None and "2025-06-01" in node.partitions_def.get_partition_keys()
-        assert node.pools == {WRITER_POOL}
+        assert graph.get(key).pools == {WRITER_POOL}
     assert graph.get(AssetKey(["marts", "journeys"])).pools == {WRITER_POOL}
     assert graph.get(AssetKey("serving_snapshot")).pools == {WRITER_POOL}
+
+
+def test_seed_assets_carry_their_descriptions_not_an_empty_sql_block() -> None:
+    graph = defs.resolve_asset_graph()
+    seeds = [key for key in graph.get_all_asset_keys() if key.path[0] == "reference"]
+    assert len(seeds) == 13
+    for key in seeds:
+        description = graph.get(key).description or ""
+        assert "Raw SQL" not in description, key
+        assert not description.startswith("dbt seed"), f"{key.to_user_string()} has no description in seeds/_seeds.yml"
+        assert "#### Columns" in description, key
+
+
+def test_dbt_source_tests_are_checks_of_the_gate_not_stray_observations() -> None:
+    graph = defs.resolve_asset_graph()
+    names = {k.name for k in graph.asset_check_keys if k.asset_key == AssetKey("gated_submissions")}
+    assert "source_unique_ingest_submissions_submission_id" in names

@@ -31,6 +31,17 @@ class JourneysTranslator(DagsterDbtTranslator):
             return AssetKey("gated_submissions")
         return super().get_asset_key(dbt_resource_props)
 
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """Seeds have no SQL: their description and columns (``seeds/_seeds.yml``), not an empty "Raw SQL" block."""
+        if dbt_resource_props["resource_type"] != "seed":
+            return super().get_description(dbt_resource_props)
+        columns = [
+            f"- `{name}`" + (f": {column['description']}" if column.get("description") else "")
+            for name, column in dbt_resource_props.get("columns", {}).items()
+        ]
+        text = dbt_resource_props.get("description") or f"dbt seed {dbt_resource_props['name']}"
+        return "\n\n".join([text, "#### Columns\n" + "\n".join(columns)] if columns else [text])
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
         if dbt_resource_props["resource_type"] == "seed":
@@ -43,7 +54,9 @@ class JourneysTranslator(DagsterDbtTranslator):
     project=dbt_project,
     pool=WRITER_POOL,
     dagster_dbt_translator=JourneysTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)
+        settings=DagsterDbtTranslatorSettings(
+            enable_duplicate_source_asset_keys=True, enable_source_tests_as_checks=True
+        )
     ),
 )
 def journeys_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, journeys: JourneysConfig) -> Iterator[Any]:

@@ -18,6 +18,7 @@ from orchestration.gate import gate_submissions, pending_submissions, render_rep
 from orchestration.ingest.run import ingest_landing
 from orchestration.ingest.submissions_log import resolve_superseded
 from orchestration.partitions import reporting_months, selected_months
+from orchestration.progress import step_progress
 from orchestration.resources import JourneysConfig
 from orchestration.warehouse import WRITER_POOL, connect
 
@@ -32,7 +33,13 @@ from orchestration.warehouse import WRITER_POOL, connect
 def landing_submissions(context: AssetExecutionContext, journeys: JourneysConfig) -> MaterializeResult:
     paths = journeys.paths()
     with connect(paths.warehouse) as con:
-        summary = ingest_landing(con, paths.landing, as_of=journeys.as_of_date(), months=selected_months(context))
+        summary = ingest_landing(
+            con,
+            paths.landing,
+            as_of=journeys.as_of_date(),
+            months=selected_months(context),
+            progress=step_progress(context, "files"),
+        )
     context.log.info(summary.describe())
     for file_name, reason in summary.rejections:
         context.log.warning(f"rejected {file_name}: {reason}")
@@ -52,9 +59,7 @@ def landing_submissions(context: AssetExecutionContext, journeys: JourneysConfig
 @asset(
     group_name="gate",
     pool=WRITER_POOL,
-    partitions_def=reporting_months,
-    backfill_policy=BackfillPolicy.single_run(),
-    deps=[landing_submissions],
+    deps=[landing_submissions],  # not partitioned: a month's run, or any other, gates every loaded submission
     description="Great Expectations gate over every loaded submission: rows accepted or quarantined with a rule, "
     "broken files rejected; then the latest usable file per provider and month wins (others superseded).",
 )

@@ -26,7 +26,7 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -43,6 +43,7 @@ from orchestration.ingest.scan import FileScan, scan_file
 log = logging.getLogger(__name__)
 
 GROUP_ROWS = 1_000_000
+Progress = Callable[[int, int], None]  # (files finished, files in the landing directory)
 _LOAD_ERRORS = (FileRejected, duckdb.InvalidInputException, duckdb.ConversionException)
 
 
@@ -106,25 +107,50 @@ def ingest_landing(
     months: set[date] | None = None,
     group_rows: int = GROUP_ROWS,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> IngestSummary:
     """Log and load every new file. ``as_of`` leaves later months untouched; ``months`` restricts to some months
     (a Dagster partition; a file whose name carries no month is logged by any run). ``group_rows`` = 0 commits
-    every file on its own; ``workers`` = 1 loads in discovery order on one lane (see the module doc)."""
+    every file on its own; ``workers`` = 1 loads in discovery order on one lane (see the module doc).
+    ``progress(done, total)`` is called (from the loading threads too) as each file of the landing directory is
+    finished with: triaged to nothing to load, or loaded/rejected."""
     summary = IngestSummary()
     loads: list[_Load] = []
     held_back: list[LandingFile] = []
     planned: set[tuple[str, date, str]] = set()
-    for file in discover(landing):
+    files = list(discover(landing))
+    counter = _Counter(len(files), progress)
+    for file in files:
         load = _triage(con, file, as_of, months, summary, planned)
         if load is _HELD_BACK:
             held_back.append(file)
         elif isinstance(load, _Load):
             planned.add((load.name.provider_code, load.name.reporting_month, load.scan.sha256))
             loads.append(load)
-    _load_in_lanes(con, loads, summary, group_rows, workers or default_workers())
+        else:
+            counter.tick()
+    _load_in_lanes(con, loads, summary, group_rows, workers or default_workers(), counter)
     for file in held_back:  # the file it copies is logged now
         _triage(con, file, as_of, months, summary, set())
+        counter.tick()
     return summary
+
+
+class _Counter:
+    """Files finished out of the total, reported through the caller's ``progress`` (thread-safe)."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.done, self._progress = total, 0, progress
+        self._lock = threading.Lock()
+        if progress is not None:
+            progress(0, total)
+
+    def tick(self, files: int = 1) -> None:
+        if self._progress is None:
+            return
+        with self._lock:
+            self.done += files
+            self._progress(self.done, self.total)
 
 
 def _triage(
@@ -177,8 +203,9 @@ def _triage(
 class _Lanes:
     """The shared queue of files to load, the pass's summary, and the stop signal after a crash."""
 
-    def __init__(self, loads: list[_Load], summary: IngestSummary) -> None:
+    def __init__(self, loads: list[_Load], summary: IngestSummary, counter: _Counter) -> None:
         self._queue: Iterator[_Load] = iter(loads)
+        self.counter = counter
         self._lock = threading.Lock()
         self._summary = summary
         self.crashed = threading.Event()
@@ -199,9 +226,14 @@ class _Lanes:
 
 
 def _load_in_lanes(
-    con: duckdb.DuckDBPyConnection, loads: list[_Load], summary: IngestSummary, group_rows: int, workers: int
+    con: duckdb.DuckDBPyConnection,
+    loads: list[_Load],
+    summary: IngestSummary,
+    group_rows: int,
+    workers: int,
+    counter: _Counter,
 ) -> None:
-    lanes = _Lanes(loads, summary)
+    lanes = _Lanes(loads, summary, counter)
     count = min(workers, len(loads))
     if count <= 1:
         _lane(con, lanes, group_rows)
@@ -237,12 +269,14 @@ def _lane(con: duckdb.DuckDBPyConnection, lanes: _Lanes, group_rows: int) -> Non
             try:
                 _load(con, item, pending, alone=False)
                 group.append(item)
+                lanes.counter.tick()
             except _LoadFailed:
                 con.execute("rollback")
                 in_group = False
                 redone = IngestSummary()
                 for earlier in [*group, item]:
                     _load(con, earlier, redone, alone=True)
+                lanes.counter.tick()  # the failing file (the group's files were counted as they loaded)
                 lanes.committed(redone)
                 group, pending = [], IngestSummary()
                 con.execute("begin transaction")
