@@ -149,10 +149,11 @@ def entry_point() -> None:
 def _release_semaphores() -> None:
     """Unlink the named semaphores dbt's spawn-context locks hold (the manifest's and the adapter's), as a normal
     exit would: ``os._exit`` skips that, and the multiprocessing resource tracker then warns at shutdown about
-    "leaked semaphore objects" after the summary. multiprocessing's own exit hook does exactly this cleanup."""
+    "leaked semaphore objects" after the summary. These are the finalizers multiprocessing's exit hook runs first
+    (priority 0 and up); the rest of that hook (joining child processes) is not wanted here."""
     from multiprocessing import util
 
-    util._exit_function()
+    util._run_finalizers(0)
 
 
 if __name__ == "__main__":
