@@ -5,6 +5,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 export JOURNEYS_LANDING  ?= data/landing
 export JOURNEYS_WAREHOUSE ?= data/warehouse.duckdb
@@ -12,7 +13,7 @@ export JOURNEYS_SERVING  ?= data/serving.duckdb
 export DAGSTER_HOME      ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup demo test lint bench clean dev
+.PHONY: setup demo test lint bench clean dev system-packages
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found - install Python 3.11 or run 'make PYTHON=/path/to/python3.11 ...'"; exit 2; }
@@ -27,6 +28,24 @@ $(MANIFEST): $(STAMP) $(shell find dbt_project -path dbt_project/target -prune -
 	@touch $(MANIFEST)
 
 setup: $(STAMP) $(MANIFEST)
+
+# `make test` also needs the Spark and PostgreSQL extras (tests/test_spark_*.py, tests/test_dagster_postgres.py)
+# and two system packages: a Java 17 runtime for Spark, PostgreSQL's initdb/pg_ctl. Installed when missing and
+# we are root (CI is); otherwise the tests fail saying what to install.
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev,spark,postgres]"
+	@touch $(TEST_STAMP)
+
+system-packages:
+	@missing=""; \
+	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
+	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing:$$missing"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing || \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }; \
+		else echo "warning: missing system packages:$$missing (install them: apt-get install$$missing)"; fi; \
+	fi
 
 $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	@mkdir -p $(DAGSTER_HOME)
@@ -44,7 +63,7 @@ $(CHROMIUM):
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }; \
 	else echo "error: $(CHROMIUM) is missing: run 'sudo apt-get install -y chromium', then make test again"; exit 2; fi
 
-test: setup $(CHROMIUM)
+test: setup $(TEST_STAMP) system-packages $(CHROMIUM)
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/pytest
 

@@ -8,7 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from orchestration.resources import parse_as_of
+from orchestration.resources import ENGINES, parse_as_of
 
 USAGE_ERROR = 2
 
@@ -71,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     from orchestration.pipeline import run_pipeline
 
-    outcome = run_pipeline(as_of=args.as_of or "")
+    outcome = run_pipeline(as_of=args.as_of or "", engine=args.engine)
     print(outcome.summary)
     if not outcome.success:
         return _fail(outcome.failure or "the run failed")
@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", help="warehouse DuckDB file (default $JOURNEYS_WAREHOUSE or data/warehouse.duckdb)")
     run.add_argument("--serving", help="serving DuckDB file (default $JOURNEYS_SERVING or data/serving.duckdb)")
     run.add_argument("--as-of", help="reporting date, a month end (YYYY-MM-DD); later months are left out")
+    run.add_argument("--engine", choices=ENGINES, default="duckdb", help="where dbt runs (docs/deployment.md)")
     run.set_defaults(func=cmd_run)
 
     val = sub.add_parser("validate", help="gate files without loading them; exit 1 if any would be rejected")

@@ -27,9 +27,12 @@ def _instance() -> DagsterInstance:
     return DagsterInstance.ephemeral()
 
 
-def run_pipeline(as_of: str = "", job_name: str = "journeys_pipeline", log_file: Path | None = None) -> RunOutcome:
-    """Execute the job in-process. dbt's own console log (which dagster-dbt writes to stdout) goes to
-    ``log_file`` (default: ``<warehouse dir>/logs/last_run.log``); progress lines go to stderr."""
+def run_pipeline(
+    as_of: str = "", job_name: str = "journeys_pipeline", log_file: Path | None = None, engine: str = "duckdb"
+) -> RunOutcome:
+    """Execute the job in-process (``engine``: where dbt runs, duckdb or spark). dbt's own console log (which
+    dagster-dbt writes to stdout) goes to ``log_file`` (default: ``<warehouse dir>/logs/last_run.log``); progress
+    lines go to stderr."""
     from orchestration.definitions import defs
     from orchestration.settings import paths
 
@@ -38,7 +41,7 @@ def run_pipeline(as_of: str = "", job_name: str = "journeys_pipeline", log_file:
     job = defs.resolve_job_def(job_name)
     with _instance() as instance, log_file.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
-            run_config=run_config({"as_of": as_of}),
+            run_config=run_config({"as_of": as_of, "engine": engine}),
             instance=instance,
             raise_on_error=False,
             tags=full_range_tags(),  # every month: one single-run backfill over all partitions

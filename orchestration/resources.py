@@ -10,6 +10,8 @@ from pydantic import Field
 
 from orchestration.settings import Paths, paths
 
+ENGINES = ("duckdb", "spark")  # dbt targets in dbt_project/profiles.yml (duckdb = target dev)
+
 
 def parse_as_of(value: str | None) -> date | None:
     """An explicit reporting date must be a month end (anything else is a usage error)."""
@@ -33,6 +35,11 @@ class JourneysConfig(ConfigurableResource):  # type: ignore[type-arg]
     publications: str = Field(default="", description="Publication packs directory (blank: data/publications)")
     as_of: str = Field(default="", description="Reporting date (a month end); blank: the latest submitted month")
     max_failure_share: float = Field(default=0.5, description="Reject a file when more than this share of rows fail")
+    engine: str = Field(
+        default="duckdb",
+        description="Where the dbt models run: 'duckdb' (the warehouse) or 'spark' (dbt-spark; the marts come back "
+        "into the warehouse). See docs/deployment.md.",
+    )
 
     def paths(self) -> Paths:
         return paths(self.landing or None, self.warehouse or None, self.serving or None, self.publications or None)

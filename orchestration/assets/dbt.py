@@ -8,14 +8,17 @@ dbt tests appear as asset checks. All dbt sources map to the ``gated_submissions
 
 import json
 import os
+import shutil
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import dbt_project
-from orchestration.resources import JourneysConfig
+from orchestration.export_parquet import export_for_spark, import_marts, require_spark
+from orchestration.resources import ENGINES, JourneysConfig
 from orchestration.warehouse import WRITER_POOL, warehouse_lock
 
 if not dbt_project.manifest_path.exists():
@@ -63,11 +66,35 @@ def journeys_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, jou
     paths = journeys.paths()
     os.environ["JOURNEYS_WAREHOUSE"] = str(paths.warehouse)  # read by profiles.yml in the dbt subprocess
     dbt_vars = {"as_of": journeys.as_of} if journeys.as_of else {}
-    # Unit tests belong to CI (tests/test_dbt_*.py run them); production runs build and data-test only.
-    args = ["build", "--exclude-resource-type", "unit_test"]
-    if dbt_vars:
-        args += ["--vars", json.dumps(dbt_vars)]
+    var_args = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     # One fixed target path (runs are serialised by the warehouse lock): partial parsing works from the second
     # run on, and artifacts do not pile up as one directory per invocation.
     with warehouse_lock(paths.warehouse):
+        if journeys.engine == "spark":
+            yield from _run_on_spark(context, dbt, paths.warehouse, var_args)
+            return
+        if journeys.engine != "duckdb":
+            raise ValueError(f"engine {journeys.engine!r} is not one of {', '.join(ENGINES)}")
+        # Unit tests belong to CI (tests/test_dbt_*.py run them); production runs build and data-test only.
+        args = ["build", "--exclude-resource-type", "unit_test", *var_args]
         yield from dbt.cli(args, context=context, target_path=dbt_project.target_path / "pipeline").stream()
+
+
+def _run_on_spark(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Path, var_args: list[str]
+) -> Iterator[Any]:
+    """The same models on Spark (profiles.yml target ``spark``): export the gated rows (pseudonymised here, in
+    DuckDB) and the reference data as Parquet, ``dbt run`` them on a local Spark session, then bring the marts
+    back into the warehouse's ``marts`` schema. Data tests run on the DuckDB engine (and in CI), not here."""
+    require_spark()
+    spark_dir = warehouse.parent / "spark"
+    os.environ["JOURNEYS_SPARK_DIR"] = str(spark_dir)  # read by profiles.yml and register_sources()
+    export = export_for_spark(warehouse, spark_dir / "export", dbt_project.manifest_path)
+    context.log.info(f"exported {export.rows:,} accepted rows in {export.months} monthly partitions to {export.root}")
+    shutil.rmtree(spark_dir / "warehouse", ignore_errors=True)  # Spark's catalog is in memory: rebuild it all
+    run = dbt.cli(
+        ["run", "--target", "spark", *var_args], context=context, target_path=dbt_project.target_path / "spark"
+    )
+    yield from run.stream()
+    counts = import_marts(spark_dir / "warehouse", warehouse, run.target_path / "manifest.json")
+    context.log.info(f"marts built on Spark, back in {warehouse}: {counts}")

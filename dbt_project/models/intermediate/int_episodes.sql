@@ -29,11 +29,7 @@ age_bands as (
 ),
 
 aged as (
-    select
-        episodes.*,
-        {{ age_in_years('episodes.date_of_birth', 'coalesce(episodes.triage_date, episodes.referral_date)') }}
-            as age_years
-    from episodes
+    select * from episodes  -- age_years: completed years at triage_date, else referral_date (stg_episodes)
 )
 
 select

@@ -16,7 +16,7 @@ select
     episode_key,
     provider_code,
     episode_id,
-    {{ client_key('first_initial', 'surname_initial', 'date_of_birth', 'sex') }} as client_key,
+    {{ pseudonymised_attributes() }},  -- client_key, age_years (and date_of_birth on DuckDB): macros/engines.sql
     la_code,
     referral_date,
     triage_date,
@@ -28,7 +28,6 @@ select
     dep_anx,
     mh_psy_tx,
     sex,
-    date_of_birth,
     version_month,
     submission_id
 from ranked

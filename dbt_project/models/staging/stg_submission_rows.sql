@@ -37,11 +37,7 @@ select
     {{ clean_text('episodid') }}                    as episode_id,
     {{ dbt.concat([clean_text('agncy'), "':'", clean_text('episodid')]) }} as episode_key,
     -- restricted attributors
-    {{ clean_text('clientid') }}                    as client_local_id,
-    {{ clean_text('finitial', upper=true) }}        as first_initial,
-    {{ clean_text('sinitial', upper=true) }}        as surname_initial,
-    {{ to_date('dob') }}                            as date_of_birth,
-    {{ clean_text('sex', upper=true) }}             as sex,
+    {{ attributor_columns() }},  -- on Spark: client_key and age_years, derived before export (macros/engines.sql)
     -- episode
     {{ clean_text('la', upper=true) }}              as la_code,
     {{ to_date('refld') }}                          as referral_date,
