@@ -5,8 +5,8 @@ Ingestion and the gate stay in DuckDB. :func:`export_for_spark` then writes, und
 - ``raw/submission_rows/reporting_month=YYYY-MM-DD/*.parquet``: the ACCEPTED rows only (current submissions, no
   error-severity quarantine entry), partitioned by reporting month, with the attributors replaced by what the
   models need from them, derived here in DuckDB: ``client_key`` (the HMAC pseudonym, computed by the same SQL
-  macro the DuckDB build uses; the secret stays on this side) and ``age_years`` (completed years at TRIAGED,
-  else REFLD). FINITIAL, SINITIAL, DOB and CLIENTID are not exported.
+  macro the DuckDB build uses; the secret stays on this side) and ``start_age_years`` (completed years at
+  TRIAGED, else REFLD). FINITIAL, SINITIAL, DOB and CLIENTID are not exported.
 - ``ingest/submissions``, ``gate/rule_results`` and ``quarantine/rows`` (ids, rule and severity; never the
   offending values);
 - ``reference/<seed>``: the reference data (dbt seeds) with their configured column types.
@@ -71,7 +71,7 @@ select
     {", ".join(f"r.{c}" for c in SUBMISSION_COLUMNS if c not in RESTRICTED)},
     {MACRO_NAME}({_clean("finitial", True)}, {_clean("sinitial", True)}, {_date("dob")}, {_clean("sex", True)})
         as client_key,
-    cast({_age(_date("dob"), f"coalesce({_date('triaged')}, {_date('refld')})")} as integer) as age_years,
+    cast({_age(_date("dob"), f"coalesce({_date('triaged')}, {_date('refld')})")} as integer) as start_age_years,
     s.reporting_month
 from raw.submission_rows as r
 inner join ingest.submissions as s

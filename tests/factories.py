@@ -1,7 +1,10 @@
-"""Submission files for tests: a valid row with overrides, a file writer."""
+"""Submission files for tests: a valid row with overrides, a file writer; pipeline locations in the environment."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from orchestration.warehouse import SUBMISSION_COLUMNS
@@ -26,3 +29,29 @@ def write_submission(path: Path, lines: list[str], header: str = HEADER) -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
     return path
+
+
+def journeys_places(root: Path) -> dict[str, Path]:
+    """The JOURNEYS_* locations of a pipeline run under ``root`` (landing, warehouse, serving, reports, packs)."""
+    return {
+        "JOURNEYS_LANDING": root / "landing",
+        "JOURNEYS_WAREHOUSE": root / "warehouse.duckdb",
+        "JOURNEYS_SERVING": root / "serving.duckdb",
+        "JOURNEYS_REPORTS": root / "reports",
+        "JOURNEYS_PUBLICATIONS": root / "publications",
+    }
+
+
+@contextmanager
+def environ(values: Mapping[str, object]) -> Iterator[None]:
+    """Set environment variables for the block (module-scoped fixtures cannot use monkeypatch), then restore."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update({k: str(v) for k, v in values.items()})
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,10 +1,10 @@
 {#- What lets the same models run on DuckDB and on Spark (issue 12, docs/deployment.md "Distributed").
 
     Attributors (FINITIAL, SINITIAL, DOB, CLIENTID) never leave the restricted DuckDB warehouse. On DuckDB the
-    staging models derive the client key (HMAC, client_key()) and the age from them. For Spark, the export step
-    (orchestration/export_parquet.py) derives the same two values in DuckDB, row by row, and ships them instead
-    of the attributors: the Spark side never sees the HMAC secret. The models read them through the two
-    dispatched macros below; the equivalence test (tests/test_spark_equivalence.py) holds both engines to the
+    models derive the client key (HMAC, client_key()) and the age from them. For Spark, the export step
+    (orchestration/export_parquet.py) derives the same two values in DuckDB, row by row (client_key,
+    start_age_years), and ships them instead of the attributors: the Spark side never sees the HMAC secret. The
+    models read them through the dispatched macros below; the equivalence test (tests/test_spark_equivalence.py) holds both engines to the
     same marts. -#}
 
 {#- The restricted columns of stg_submission_rows. -#}
@@ -22,25 +22,37 @@
 
 {% macro spark__attributor_columns() -%}
     client_key,
-    cast(age_years as {{ dbt.type_int() }})         as age_years,
+    cast(start_age_years as {{ dbt.type_int() }})   as start_age_years,
     {{ clean_text('sex', upper=true) }}             as sex
 {%- endmacro %}
 
-{#- stg_episodes: the client key and the age in completed years at TRIAGED (REFLD when not triaged), from the
-    winning version's row. On DuckDB also date_of_birth (restricted layer only). -#}
+{#- stg_episodes: the client key, and what the age comes from: DOB on DuckDB (restricted layer only), the age in
+    completed years at TRIAGED (REFLD when not triaged) derived before export on Spark. -#}
 {% macro pseudonymised_attributes() -%}
     {{ return(adapter.dispatch('pseudonymised_attributes', 'journeys')()) }}
 {%- endmacro %}
 
 {% macro default__pseudonymised_attributes() -%}
     {{ client_key('first_initial', 'surname_initial', 'date_of_birth', 'sex') }} as client_key,
-    {{ age_in_years('date_of_birth', 'coalesce(triage_date, referral_date)') }} as age_years,
     date_of_birth
 {%- endmacro %}
 
 {% macro spark__pseudonymised_attributes() -%}
     client_key,
-    age_years
+    start_age_years
+{%- endmacro %}
+
+{#- int_episodes: the age in completed years at triage_date, else referral_date, of the episodes relation `rel`. -#}
+{% macro episode_age_years(rel) -%}
+    {{ return(adapter.dispatch('episode_age_years', 'journeys')(rel)) }}
+{%- endmacro %}
+
+{% macro default__episode_age_years(rel) -%}
+    {{ age_in_years(rel ~ '.date_of_birth', 'coalesce(' ~ rel ~ '.triage_date, ' ~ rel ~ '.referral_date)') }}
+{%- endmacro %}
+
+{% macro spark__episode_age_years(rel) -%}
+    {{ rel }}.start_age_years
 {%- endmacro %}
 
 {#- on-run-start: make the exported Parquet the dbt sources and seeds (Spark only; a no-op elsewhere).

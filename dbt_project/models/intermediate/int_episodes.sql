@@ -29,7 +29,10 @@ age_bands as (
 ),
 
 aged as (
-    select * from episodes  -- age_years: completed years at triage_date, else referral_date (stg_episodes)
+    select
+        episodes.*,
+        {{ episode_age_years('episodes') }} as age_years  -- macros/engines.sql
+    from episodes
 )
 
 select

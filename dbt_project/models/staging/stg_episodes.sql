@@ -16,7 +16,7 @@ select
     episode_key,
     provider_code,
     episode_id,
-    {{ pseudonymised_attributes() }},  -- client_key, age_years (and date_of_birth on DuckDB): macros/engines.sql
+    {{ pseudonymised_attributes() }},  -- client_key, date_of_birth (Spark: start_age_years): macros/engines.sql
     la_code,
     referral_date,
     triage_date,

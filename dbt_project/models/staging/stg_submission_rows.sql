@@ -37,7 +37,7 @@ select
     {{ clean_text('episodid') }}                    as episode_id,
     {{ dbt.concat([clean_text('agncy'), "':'", clean_text('episodid')]) }} as episode_key,
     -- restricted attributors
-    {{ attributor_columns() }},  -- on Spark: client_key and age_years, derived before export (macros/engines.sql)
+    {{ attributor_columns() }},  -- Spark: client_key, start_age_years, derived before export (macros/engines.sql)
     -- episode
     {{ clean_text('la', upper=true) }}              as la_code,
     {{ to_date('refld') }}                          as referral_date,
