@@ -136,6 +136,76 @@ def _rate_zero_pass(out: str, rate_inputs: Sequence[Sequence[str]]) -> str:
     """
 
 
+def _partners(identities: Sequence[tuple[str, Sequence[str]]]) -> list[tuple[str, str]]:
+    """(count, another part of the same identity) for counts that are a part in exactly one identity."""
+    part_of: dict[str, list[Sequence[str]]] = {}
+    for _, parts in identities:
+        for p in parts:
+            part_of.setdefault(p, []).append(parts)
+    return [(p, q) for p, groups in sorted(part_of.items()) if len(groups) == 1 for q in groups[0] if q != p]
+
+
+def _zero_cover_sql(out: str, partners: Sequence[tuple[str, str]]) -> str:
+    """SQL: give every suppressed zero (LA or region) room to move, so that it cannot be pinned to 0 by counts
+    never being negative. A zero z at area i, column c is covered by a sibling area j (same parent) and, when c is
+    a part of a row identity, a partner column c' of that identity, with (i, c'), (j, c) and (j, c') suppressed and
+    (i, c'), (j, c) non-zero: then z + 1, (i, c') − 1, (j, c) − 1, (j, c') + 1 is as consistent with everything
+    published as the truth. Without a partner column the sibling alone covers it. When not yet covered, the corner
+    cells of the best candidate (most already suppressed, then smallest values) are suppressed."""
+    pairs = " union all ".join(f"select {quote(p)} as count_name, {quote(q)} as partner" for p, q in partners)
+    pairs_sql = pairs or "select null::varchar as count_name, null::varchar as partner where false"
+    return f"""
+        update {out} set suppressed = true
+        where not suppressed and _cell_id in (
+            with pairs as ({pairs_sql}),
+            z as (
+                select * from {out}
+                where suppressed and value = 0 and geography_level in ('la', 'region') and parent_code is not null
+            ),
+            siblings as (
+                select z._cell_id as zid, s._cell_id as sid, s.geography_code as scode, s.value as sval,
+                       s.suppressed as s_sup
+                from z join {out} as s
+                  on s.cell_group = z.cell_group and s.geography_level = z.geography_level
+                 and s.parent_code = z.parent_code and s.count_name = z.count_name
+                 and s.geography_code <> z.geography_code
+                where s.value > 0
+            ),
+            corners as (  -- with a partner column: (i, c'), (j, c), (j, c')
+                select z._cell_id as zid, pc._cell_id as pid, pc.suppressed as p_sup, pc.value as pval,
+                       sb.sid, sb.s_sup, sb.sval, sp._cell_id as spid, sp.suppressed as sp_sup
+                from z
+                join pairs on pairs.count_name = z.count_name
+                join {out} as pc
+                  on pc.cell_group = z.cell_group and pc.geography_level = z.geography_level
+                 and pc.geography_code = z.geography_code and pc.count_name = pairs.partner and pc.value > 0
+                join siblings as sb on sb.zid = z._cell_id
+                join {out} as sp
+                  on sp.cell_group = z.cell_group and sp.geography_level = z.geography_level
+                 and sp.geography_code = sb.scode and sp.count_name = pairs.partner
+            ),
+            lone as (  -- no partner column: the sibling alone
+                select sb.zid, null::bigint as pid, true as p_sup, 0 as pval, sb.sid, sb.s_sup, sb.sval,
+                       null::bigint as spid, true as sp_sup
+                from siblings as sb join z on z._cell_id = sb.zid
+                where z.count_name not in (select count_name from pairs)
+            ),
+            options as (select * from corners union all select * from lone),
+            uncovered as (
+                select * from options
+                where zid not in (select zid from options where p_sup and s_sup and sp_sup)
+            ),
+            best as (
+                select *, row_number() over (
+                    partition by zid order by p_sup::int + s_sup::int + sp_sup::int desc, pval + sval, sid, pid
+                ) as k
+                from uncovered
+            )
+            select unnest([pid, sid, spid]) from best where k = 1
+        )
+    """
+
+
 def _protect_determined_sql(out: str, members: str, determined: str) -> str:
     """SQL: for each suppressed cell the audit found determined, suppress one more cell of its constraints: the
     smallest non-zero published part (else a total, else a zero)."""
@@ -257,11 +327,13 @@ def suppress_cells(
         )
     """
     rate_pass = _rate_zero_pass(out, rate_inputs) if rate_inputs else None
+    cover_pass = _zero_cover_sql(out, _partners(identities))
     # Each pass only adds suppressed cells, so these loops end after at most one pass per cell.
     while True:
         while True:
             changed = con.execute(rate_pass).fetchall()[0][0] if rate_pass else 0
             changed += con.execute(protect_pass).fetchall()[0][0]
+            changed += con.execute(cover_pass).fetchall()[0][0]
             if not changed:
                 break
         determined = determined_cells(con, out, members)
