@@ -125,7 +125,7 @@ def _solve(system: tuple, objective: np.ndarray) -> np.ndarray:
     return result.x
 
 
-def _ranges(system: tuple, size: int, seed: int) -> list[tuple[float, float]]:
+def _ranges(system: tuple, size: int, seed: int, wanted: list[bool]) -> list[tuple[float, float]]:
     """The spread of each variable over feasible solutions: exact when it is a single value (then the variable's
     own minimum and maximum were solved for), otherwise a part of its range (it is certainly not pinned down).
     Solutions for a few varied objectives come first; each later solution widens every variable's spread."""
@@ -134,7 +134,7 @@ def _ranges(system: tuple, size: int, seed: int) -> list[tuple[float, float]]:
     directions.append(-directions[-1])
     samples = np.array([_solve(system, d) for d in directions])
     low, high = samples.min(axis=0), samples.max(axis=0)
-    for i in range(size):
+    for i in (i for i in range(size) if wanted[i]):  # exact only where it is asked for
         for sign in (-1, 1):  # every solution found also widens the known spread of the other variables
             if high[i] - low[i] < 0.5:
                 x = _solve(system, sign * np.eye(size)[i])
@@ -162,10 +162,17 @@ def _linear_row(
 
 
 def _group_ranges(
-    table: MartTable, key: Key, cells: dict[Cell, int | None], truth: dict, regions: dict[str, list[str]]
+    table: MartTable,
+    key: Key,
+    cells: dict[Cell, int | None],
+    truth: dict,
+    regions: dict[str, list[str]],
+    unpublished_cells: set[Cell],
 ) -> dict[Cell, tuple[float, float]]:
-    """The smallest and largest value of every suppressed cell of one group, given everything published."""
+    """The smallest and largest value of every suppressed cell of one group, given everything published
+    (``unpublished_cells``: unknowns that are not in the packs at all; only their spread is computed)."""
     unknown = sorted(c for c, v in cells.items() if v is None)
+    unpublished = set(unpublished_cells)
     index = {c: i for i, c in enumerate(unknown)}
 
     def true_value(cell: Cell) -> int:
@@ -212,7 +219,8 @@ def _group_ranges(
             np.array([r for r, _ in ub]) if ub else None,
             np.array([b for _, b in ub]) if ub else None,
         )
-        for i, bounds in zip(members, _ranges(system, len(members), seed=part), strict=True):
+        wanted = [unknown[i] not in unpublished for i in members]
+        for i, bounds in zip(members, _ranges(system, len(members), part, wanted), strict=True):
             ranges[unknown[i]] = bounds
     return ranges
 
@@ -249,10 +257,21 @@ def attack(month_dir: Path, con: duckdb.DuckDBPyConnection, regions: dict[str, l
                 if row[f"{rate.name}_suppressed"] == "false" and row[rate.name] != "":
                     hidden = [i for i in rate.inputs if row[f"{i}_suppressed"] == "true"]
                     assert not hidden, f"{name} {key} {code}: {rate.name} published with {hidden} suppressed"
-        ranges = {key: _group_ranges(table, key, cells, truth, regions) for key, cells in groups.items()}
+        unpublished: dict[Key, set[Cell]] = defaultdict(set)
+        for key, cells in groups.items():  # LA rows of substance groups are not published: unknown, not 0
+            for _, level, code, column in [c for c in cells if c[0] == table.category_total and c[1] == "la"]:
+                for other in table.categories:
+                    if (other, level, code, column) not in cells:
+                        cells[(other, level, code, column)] = None
+                        unpublished[key].add((other, level, code, column))
+        ranges = {
+            key: _group_ranges(table, key, cells, truth, regions, unpublished[key]) for key, cells in groups.items()
+        }
         for key, found in ranges.items():
             recovered += [
-                f"{name} {key} {cell}: {low:g}" for cell, (low, high) in found.items() if _one_integer(low, high)
+                f"{name} {key} {cell}: {low:g}"
+                for cell, (low, high) in found.items()
+                if _one_integer(low, high) and (key, *cell[:3]) in published.rows
             ]
         for (key, category, level, code), row in published.rows.items():
             for rate in table.rates:

@@ -36,8 +36,11 @@ Every count column of every row is a cell; substance groups are folded into the 
 3. Rates: a rate (or median) is suppressed when any count it is derived from is.
 4. Rates from zeros: when a rate is suppressed, zeros among its inputs are suppressed too (a numerator of 0
    says 0%; a zero other part of the denominator says 100%).
-5. Audit: the suppressed cells' linear system (all constraints) is reduced by Gaussian elimination in SQL; a cell
-   it determines gets one more cell of its constraints suppressed. 2–5 repeat until nothing changes.
+5. Room for zeros: every suppressed zero (LA or region) gets a sibling area and a partner column of its row
+   identity suppressed and non-zero, so non-negativity cannot pin it (``suppression._zero_cover_sql``).
+6. Audit: the suppressed cells' linear system (all constraints) is reduced by Gaussian elimination in SQL; a cell
+   it determines gets one more cell of its constraints suppressed. 2–6 repeat until nothing changes.
+7. Substance groups of successful completions are published for England and the regions only (LAs: ``all``).
 
 Marker: a suppressed value is NULL (an empty CSV field) and ``<column>_suppressed`` is true; false for every
 published value. Primary and secondary suppressions are not told apart. In ``index.html`` suppressed cells show

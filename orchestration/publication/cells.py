@@ -52,6 +52,9 @@ def _cells_sql(table: MartTable, window: Window) -> str:
     period_type = f"t.{table.period_type_column}" if table.period_type_column else "''"
     category = f"'|' || t.{table.category_column}" if table.category_column else "''"
     counts = table.count_names
+    # Groups of a category table are published for England and the regions only: at LA level they are mostly
+    # tiny, and a suppressed zero among them can be pinned by the groups adding up to the LA's total.
+    la_categories = f"and t.{table.category_column} = {quote(table.category_total)}" if table.category_column else ""
     unpivot = " union all ".join(
         f"select {quote(c)} || category as count_name, {c}::bigint as value, * exclude ({', '.join(counts)}, category)"
         f" from base"
@@ -75,7 +78,7 @@ def _cells_sql(table: MartTable, window: Window) -> str:
               and ((t.geography_level = 'national' and t.geography_code = {quote(ENGLAND_CODE)})
                    or (t.geography_level = 'region'
                        and t.geography_code in (select region_code from {GEO_TABLE}))
-                   or (t.geography_level = 'la' and g.la_code is not null))
+                   or (t.geography_level = 'la' and g.la_code is not null {la_categories}))
         ),
         long as ({unpivot})
         select table_name || '|' || measure_key || '|' || period_type_key || '|' || period_key as cell_group,

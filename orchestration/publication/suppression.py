@@ -47,7 +47,13 @@ The rules (see the package docstring for the reasoning):
    part in rules 2 and 3 like any other suppressed cell (it is never *picked* by rule 2, which takes non-zero
    cells only).
 
-Rules 2–4 are repeated until nothing changes.
+5. Room for zeros (``_zero_cover_sql``): a suppressed zero could still be pinned to 0 by combined constraints and
+   counts never being negative; each one (LA or region) gets a sibling area and a partner column, suppressed and
+   non-zero, so that a consistent alternative with the zero raised by 1 exists.
+6. Audit (``audit.determined_cells``): a suppressed cell that the constraints determine in combination gets one
+   more cell of its constraints suppressed.
+
+Rules 2–6 are repeated until nothing changes.
 """
 
 from __future__ import annotations

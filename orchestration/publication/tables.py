@@ -232,7 +232,11 @@ SUCCESSFUL_COMPLETIONS = MartTable(
     leading_columns=(
         Column("period_start", "first day of the 12-month window", "date", "YYYY-MM-DD"),
         Column("period_end", "last day of the 12-month window", "date", "YYYY-MM-DD"),
-        Column("substance_group", "all, opiate, non-opiate or alcohol (the groups add up to all)", "text"),
+        Column(
+            "substance_group",
+            "all, opiate, non-opiate or alcohol (the groups add up to all; LAs: all only)",
+            "text",
+        ),
     ),
     category_column="substance_group",
     categories=("all", "opiate", "non-opiate", "alcohol"),
