@@ -20,7 +20,8 @@ from orchestration.ingest.run import GROUP_ROWS
 TARGET = 1.5
 
 
-def _baseline(work: Path, files: list[str]) -> Measurement:
+def read_csv_floor(work: Path, files: list[str] | str) -> Measurement:
+    """The ingest floor: ``read_csv`` of ``files`` (paths, or one glob) into a table, in a fresh process."""
     database = data.scratch_dir(work, "ingest_baseline") / "baseline.duckdb"
     measured = in_subprocess(
         "duckdb read_csv -> table",
@@ -53,7 +54,7 @@ def _ingest(
 def run(work: Path, dataset: data.DataSet, breakdown: bool = True, repeat: int = 1) -> tuple[str, list[Verdict]]:
     landing = data.landing(work, dataset)
     files = [str(path) for path in data.submission_files(landing)]
-    baseline = best_of(repeat, lambda: _baseline(work, files))
+    baseline = best_of(repeat, lambda: read_csv_floor(work, files))
     subject = best_of(repeat, lambda: _ingest(work, landing, "journeys ingest_landing", GROUP_ROWS, None, keep=True))
     rows = int(baseline.result["rows"])
     if int(subject.result["rows"]) != rows or subject.result["rejected"]:
