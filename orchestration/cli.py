@@ -63,6 +63,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         parse_as_of(args.as_of)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
+    from orchestration.preflight import LandingError, preflight
+    from orchestration.settings import paths
+
+    try:
+        preflight(paths())  # before Dagster starts: nothing is written when the inputs or the key are wrong
+    except LandingError as exc:
+        raise UsageError(str(exc)) from exc
+    except RuntimeError as exc:  # another key than the warehouse's, or no key in production
+        return _fail(str(exc))
     if not os.environ.get("JOURNEYS_PSEUDONYM_KEY"):
         print(
             "journeys: WARNING: JOURNEYS_PSEUDONYM_KEY is not set; using the development key. "
@@ -71,7 +80,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     from orchestration.pipeline import run_pipeline
 
-    outcome = run_pipeline(as_of=args.as_of or "", engine=args.engine)
+    outcome = run_pipeline(as_of=args.as_of or "", engine=args.engine, replace_serving=args.replace_serving)
     print(outcome.summary)
     if not outcome.success:
         return _fail(outcome.failure or "the run failed")
@@ -114,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--serving", help="serving DuckDB file (default $JOURNEYS_SERVING or data/serving.duckdb)")
     run.add_argument("--as-of", help="reporting date, a month end (YYYY-MM-DD); later months are left out")
     run.add_argument("--engine", choices=ENGINES, default="duckdb", help="where dbt runs (docs/deployment.md)")
+    run.add_argument(
+        "--replace-serving",
+        action="store_true",
+        help="publish even a snapshot with fewer accepted submissions, an earlier as_of or another key than the "
+        "current serving file (without it such a run fails and leaves the snapshot as it was)",
+    )
     run.set_defaults(func=cmd_run)
 
     val = sub.add_parser("validate", help="gate files without loading them; exit 1 if any would be rejected")

@@ -7,8 +7,8 @@ Ingestion and the gate stay in DuckDB. :func:`export_for_spark` then writes, und
   models need from them, derived here in DuckDB: ``client_key`` (the HMAC pseudonym, computed by the same SQL
   macro the DuckDB build uses; the secret stays on this side) and ``start_age_years`` (completed years at
   TRIAGED, else REFLD). FINITIAL, SINITIAL, DOB and CLIENTID are not exported.
-- ``ingest/submissions``, ``gate/rule_results`` and ``quarantine/rows`` (ids, rule and severity; never the
-  offending values);
+- ``ingest/submissions``, ``ingest/pipeline_info`` (key fingerprint and version), ``gate/rule_results`` and
+  ``quarantine/rows`` (ids, rule and severity; never the offending values);
 - ``reference/<seed>``: the reference data (dbt seeds) with their configured column types.
 
 dbt on Spark registers these as its sources (macro ``register_sources``) and builds the same models.
@@ -85,6 +85,7 @@ where lower(s.status) in ('accepted', 'partially_accepted')
 
 _TABLES = {
     "ingest/submissions": "select * from ingest.submissions",
+    "ingest/pipeline_info": "select * from ingest.pipeline_info",  # marts.snapshot_info's source
     "gate/rule_results": "select * from gate.rule_results",
     "quarantine/rows": "select submission_id, source_line, rule, severity from quarantine.rows",
 }

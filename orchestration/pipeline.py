@@ -28,11 +28,16 @@ def _instance() -> DagsterInstance:
 
 
 def run_pipeline(
-    as_of: str = "", job_name: str = "journeys_pipeline", log_file: Path | None = None, engine: str = "duckdb"
+    as_of: str = "",
+    job_name: str = "journeys_pipeline",
+    log_file: Path | None = None,
+    engine: str = "duckdb",
+    replace_serving: bool = False,
 ) -> RunOutcome:
     """Execute the job in-process (``engine``: where dbt runs, duckdb or spark). dbt's own console log (which
     dagster-dbt writes to stdout) goes to ``log_file`` (default: ``<warehouse dir>/logs/last_run.log``); progress
-    lines go to stderr."""
+    lines go to stderr. ``replace_serving`` is the run config that lets the snapshot go back (see
+    :mod:`orchestration.serving`)."""
     from orchestration.definitions import defs
     from orchestration.settings import paths
 
@@ -41,7 +46,7 @@ def run_pipeline(
     job = defs.resolve_job_def(job_name)
     with _instance() as instance, log_file.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
-            run_config=run_config({"as_of": as_of, "engine": engine}),
+            run_config=run_config({"as_of": as_of, "engine": engine, "replace_serving": replace_serving}),
             instance=instance,
             raise_on_error=False,
             tags=full_range_tags(),  # every month: one single-run backfill over all partitions

@@ -40,6 +40,11 @@ class JourneysConfig(ConfigurableResource):  # type: ignore[type-arg]
         description="Where the dbt models run: 'duckdb' (the warehouse) or 'spark' (dbt-spark; the marts come back "
         "into the warehouse). See docs/deployment.md.",
     )
+    replace_serving: bool = Field(
+        default=False,
+        description="Publish the serving snapshot even when it holds fewer accepted submissions, an earlier as_of "
+        "or another pseudonymisation key than the current one (off: such a run fails and leaves it as it was)",
+    )
 
     def paths(self) -> Paths:
         return paths(self.landing or None, self.warehouse or None, self.serving or None, self.publications or None)

@@ -10,6 +10,8 @@ Schemas (all in the warehouse file, none of them copied to the serving database)
   ``raw.extra_values`` keeps their values aside per row (restricted: may hold free text).
 - ``quarantine.rows``: one row per (data row, failed rule) with the offending values (restricted).
 - ``gate.rule_results``: per submission and rule, how many rows failed (the ``marts.data_quality`` source).
+- ``ingest.pipeline_info``: one row, the pseudonymisation key's fingerprint (recorded on first use, see
+  :mod:`orchestration.pseudonymise`) and the version of the last run (the ``marts.snapshot_info`` source).
 
 dbt reads these as sources; only the pipeline writes them.
 """
@@ -104,6 +106,13 @@ create table if not exists gate.rule_results (
     rule          varchar not null,
     severity      varchar not null,
     rows_failed   bigint not null
+);
+
+create table if not exists ingest.pipeline_info (
+    key_fingerprint  varchar not null,   -- HMAC-SHA-256 of a fixed label under the key; never the key
+    key_recorded_at  timestamp not null, -- first use of the key on this warehouse (UTC)
+    pipeline_version varchar not null,   -- package version of the last run
+    last_run_at      timestamp not null  -- UTC
 );
 """
 

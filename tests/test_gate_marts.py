@@ -42,6 +42,12 @@ create table marts.submissions as select 1::bigint as submission_id, 'accepted' 
     9::bigint as rows_accepted, 1::bigint as rows_quarantined;
 create table marts.data_quality as select 1::bigint as submission_id, 'sex_invalid_code' as rule,
     'error' as severity, 1::bigint as rows_failed;
+create table marts.snapshot_info as select date '2025-01-31' as as_of, timestamp '2025-02-05 07:00:00' as built_at,
+    '0.1.0' as pipeline_version, 'f0' as key_fingerprint, 1::bigint as submissions_accepted,
+    1::bigint as submissions_total;
+create schema ingest;
+create table ingest.submissions as select 1::bigint as submission_id, date '2025-01-01' as reporting_month,
+    'accepted' as status, 9::bigint as rows_accepted;
 """
 
 
@@ -105,3 +111,29 @@ def test_a_missing_mart_fails_its_rules(tmp_path: Path) -> None:
     failed = _failed(run_marts_sanity(_warehouse(tmp_path, "drop table marts.nice_concordance")))
     assert set(failed) == {"concordance_share_in_range", "concordance_numerator_le_denominator"}
     assert "does not exist" in failed["concordance_share_in_range"]
+
+
+def test_an_empty_build_fails_when_the_warehouse_holds_accepted_submissions(tmp_path: Path) -> None:
+    failed = _failed(
+        run_marts_sanity(_warehouse(tmp_path, "delete from marts.episodes", "delete from marts.submissions"))
+    )
+    assert set(failed) == {"not_empty_when_submissions_accepted"}
+    assert "marts.episodes" in failed["not_empty_when_submissions_accepted"]
+    assert "marts.submissions" in failed["not_empty_when_submissions_accepted"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "delete from ingest.submissions",  # a new, empty warehouse
+        "update ingest.submissions set reporting_month = date '2025-02-01'",  # only after the reporting date
+        "update ingest.submissions set rows_accepted = 0",  # an accepted file without data rows
+    ],
+)
+def test_an_empty_build_passes_when_nothing_was_accepted_up_to_as_of(tmp_path: Path, change: str) -> None:
+    assert _failed(run_marts_sanity(_warehouse(tmp_path, "delete from marts.episodes", change))) == {}
+
+
+def test_snapshot_info_must_hold_one_row(tmp_path: Path) -> None:
+    change = "insert into marts.snapshot_info select * from marts.snapshot_info"
+    assert set(_failed(run_marts_sanity(_warehouse(tmp_path, change)))) == {"snapshot_info_one_row"}

@@ -18,7 +18,9 @@ from orchestration.gate import gate_submissions, pending_submissions, render_rep
 from orchestration.ingest.run import ingest_landing
 from orchestration.ingest.submissions_log import resolve_superseded
 from orchestration.partitions import reporting_months, selected_months
+from orchestration.preflight import preflight
 from orchestration.progress import step_progress
+from orchestration.pseudonymise import record_key
 from orchestration.resources import JourneysConfig
 from orchestration.warehouse import WRITER_POOL, connect
 
@@ -32,7 +34,9 @@ from orchestration.warehouse import WRITER_POOL, connect
 )
 def landing_submissions(context: AssetExecutionContext, journeys: JourneysConfig) -> MaterializeResult:
     paths = journeys.paths()
+    preflight(paths)  # landing readable, same pseudonymisation key: checked before anything is written
     with connect(paths.warehouse) as con:
+        record_key(con)
         summary = ingest_landing(
             con,
             paths.landing,
