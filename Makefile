@@ -1,5 +1,5 @@
 # Two entry points (see README):
-#   make demo  - set up, generate the bundled synthetic sample, run the whole pipeline
+#   make demo  - set up, generate the bundled synthetic sample, run the whole pipeline, publish the regional packs
 #   make test  - set up (with test tools) and run lint + the test suite
 PYTHON ?= python3.11
 VENV   ?= .venv
@@ -54,6 +54,7 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 demo: setup $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/journeys generate --out $(JOURNEYS_LANDING) --clients 2000 --providers 6 --seed 7
 	$(BIN)/journeys run
+	$(BIN)/journeys publish
 
 # The browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 CHROMIUM := /usr/bin/chromium

@@ -103,6 +103,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if rejected else 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from orchestration.publication import PublicationError
+    from orchestration.publish import describe, parse_month, publish_packs
+    from orchestration.settings import paths
+
+    try:
+        month = parse_month(args.month) if args.month else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    where = paths(serving=args.serving)
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("publishing regional packs", total=None)
+        try:
+            packs = publish_packs(
+                where, month, args.region or (), lambda _, done, total: bar.update(task, completed=done, total=total)
+            )
+        except PublicationError as exc:
+            return _fail(str(exc))
+    print(describe(packs, where.serving))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="journeys", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +154,14 @@ def build_parser() -> argparse.ArgumentParser:
         "current serving file (without it such a run fails and leaves the snapshot as it was)",
     )
     run.set_defaults(func=cmd_run)
+
+    pub = sub.add_parser("publish", help="write the regional publication packs from the serving snapshot")
+    pub.add_argument("--month", help="reporting month, YYYY-MM (default: the latest complete month)")
+    pub.add_argument(
+        "--region", action="extend", nargs="+", metavar="CODE", help="region code(s) (default: every region with data)"
+    )
+    pub.add_argument("--serving", help="serving DuckDB file (default $JOURNEYS_SERVING or data/serving.duckdb)")
+    pub.set_defaults(func=cmd_publish)
 
     val = sub.add_parser("validate", help="gate files without loading them; exit 1 if any would be rejected")
     val.add_argument("files", nargs="+", metavar="FILE")

@@ -24,6 +24,7 @@ from typing import Any
 from dagster import AssetExecutionContext, InitLoggerContext, logger
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Column
 
 PLAIN_EVERY = 30.0
 LOG_EVERY = 10.0
@@ -100,8 +101,9 @@ class _Display(logging.Handler):
         if step is None or materialization is None:
             return
         metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
-        if "gated" in metadata:
-            step.note = f"{metadata['gated']} submissions gated"
+        if "gated" in metadata:  # the gate is one set-based pass: its count is known when it ends
+            step.done = step.total = int(metadata["gated"])
+            step.unit = "submissions gated"
         elif "rejected" in metadata and "loaded" in metadata:
             step.note = f"{metadata['loaded']} loaded, {metadata['rejected']} rejected"
 
@@ -115,10 +117,10 @@ class _Display(logging.Handler):
             if self.bar is None:
                 self.bar = Progress(
                     SpinnerColumn(finished_text="✓"),
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TextColumn("{task.fields[unit]}"),
+                    TextColumn("{task.description}", table_column=_column(32)),
+                    BarColumn(bar_width=12),
+                    MofNCompleteColumn(table_column=_column(None)),
+                    TextColumn("{task.fields[unit]}", table_column=_column(18)),
                     TimeElapsedColumn(),
                     console=Console(file=sys.stderr),
                 )
@@ -147,8 +149,7 @@ class _Display(logging.Handler):
             total = step.total if step.total is not None else max(step.done, 1)
             completed = total if ok else step.done
             description = name if ok else f"[red]✗ {name}[/red]"
-            unit = f"{step.unit}  {step.note}".strip()
-            self.bar.update(step.task, total=total, completed=completed, description=description, unit=unit)
+            self.bar.update(step.task, total=total, completed=completed, description=description, unit=step.unit)
             self.bar.stop_task(step.task)
             return
         detail = ", ".join(part for part in (step.counts(), step.note) if part)
@@ -165,6 +166,10 @@ class _Display(logging.Handler):
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
+
+
+def _column(max_width: int | None) -> Column:
+    return Column(no_wrap=True, overflow="ellipsis", max_width=max_width)
 
 
 _active: _Display | None = None  # the display of the run executing in this process (journeys run), if any

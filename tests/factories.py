@@ -55,3 +55,10 @@ def environ(values: Mapping[str, object]) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def journeys_env(root: Path, base: Mapping[str, str]) -> dict[str, str]:
+    """``base`` (e.g. ``os.environ``) with every JOURNEYS_* place under ``root`` and a test pseudonymisation key:
+    the environment of a ``journeys``/``dagster`` subprocess that never touches the developer's data."""
+    places = {k: str(v) for k, v in journeys_places(root).items()}
+    return {**base, **places, "JOURNEYS_PSEUDONYM_KEY": "test-only-key"}

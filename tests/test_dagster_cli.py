@@ -24,6 +24,8 @@ from dagster import AssetSelection
 from orchestration.generate import generate
 from orchestration.settings import PROJECT_ROOT
 
+from factories import journeys_env
+
 BIN = Path(sys.executable).parent
 README = PROJECT_ROOT / "README.md"
 
@@ -32,16 +34,7 @@ def _env(root: Path) -> dict[str, str]:
     home = root / "dagster_home"
     home.mkdir(exist_ok=True)
     (home / "dagster.yaml").write_text((PROJECT_ROOT / "dagster.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    return {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        "JOURNEYS_LANDING": str(root / "landing"),
-        "JOURNEYS_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "JOURNEYS_SERVING": str(root / "serving.duckdb"),
-        "JOURNEYS_REPORTS": str(root / "reports"),
-        "JOURNEYS_PUBLICATIONS": str(root / "publications"),
-        "JOURNEYS_PSEUDONYM_KEY": "test-only-key",
-    }
+    return {**journeys_env(root, dict(os.environ)), "DAGSTER_HOME": str(home)}
 
 
 def _operations_guide() -> str:
@@ -84,11 +77,12 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> Executed:
     commands = _guide_commands("dagster")
     backfill = [c for c in commands if c[:3] == ["dagster", "asset", "materialize"]]
     run_all = next(c for c in commands if c[:3] == ["dagster", "job", "execute"] and "journeys_pipeline" in c)
+    publish = next(c for c in commands if c[:3] == ["dagster", "job", "execute"] and "regional_publication" in c)
     assert len(backfill) == 2 and "--tags" not in run_all and "--partition" not in run_all
     env = _env(root)
     results: list[subprocess.CompletedProcess[str]] = []
     months: list[str] = []
-    for command in [*backfill, run_all]:
+    for command in [*backfill, run_all, publish]:
         if command is run_all:
             months = _months(root / "warehouse.duckdb")
         results.append(
@@ -114,6 +108,16 @@ def test_job_execute_without_partition_tags_covers_every_month(executed: Execute
     assert _months(executed.root / "warehouse.duckdb") == ["2025-03", "2025-04", "2025-05", "2025-06"]
     with duckdb.connect(str(executed.root / "serving.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from marts.journeys").fetchone()[0] > 0  # type: ignore[index]
+
+
+def test_the_publication_job_without_a_partition_publishes_every_region_with_data(executed: Executed) -> None:
+    with duckdb.connect(str(executed.root / "serving.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "select distinct geography_code from marts.retention_3_months where geography_level = 'region'"
+        ).fetchall()
+    regions = {r[0] for r in rows}
+    packs = {p.parent.name for p in (executed.root / "publications").glob("*/*/index.html")}
+    assert regions and packs == regions
 
 
 def test_a_run_repeats_no_warning(executed: Executed) -> None:

@@ -3,12 +3,10 @@ serving snapshot (never the warehouse, so it needs no writer slot and never bloc
 
 import csv
 
-import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, StaticPartitionsDefinition, asset
 
 from orchestration.assets.serving import serving_snapshot
-from orchestration.publication import ReleaseInfo, publish_region_pack
-from orchestration.publication.window import latest_complete_month
+from orchestration.publish import publish_packs
 from orchestration.resources import JourneysConfig
 from orchestration.settings import SEEDS_DIR
 
@@ -29,17 +27,16 @@ regions = StaticPartitionsDefinition(_english_regions())
     "cells NULL with a marker) and a self-contained HTML summary with charts, under the publications directory.",
 )
 def regional_publication_pack(context: AssetExecutionContext, journeys: JourneysConfig) -> MaterializeResult:
-    paths = journeys.paths()
-    region = context.partition_key
-    with duckdb.connect(str(paths.serving), read_only=True) as con:
-        month = latest_complete_month(con)
-        release = ReleaseInfo.from_environment(paths.landing)
-        pack = publish_region_pack(con, region, month, paths.publications, release=release)
-    context.log.info(f"{region} {month:%Y-%m}: {pack.path} ({pack.total_suppressed} cells suppressed)")
+    """One region's pack (a run of the region's partition), or, in a run without a partition (the Dagster CLI's
+    ``job execute``, the UI's launchpad), every region with data: the same as ``journeys publish``."""
+    packs = publish_packs(journeys.paths(), regions=[context.partition_key] if context.has_partition_key else ())
+    for pack in packs:
+        context.log.info(f"{pack.region_code} {pack.month:%Y-%m}: {pack.path} ({pack.total_suppressed} suppressed)")
     return MaterializeResult(
         metadata={
-            "month": f"{month:%Y-%m}",
-            "directory": str(pack.path),
-            "suppressed_cells": pack.total_suppressed,
+            "month": f"{packs[0].month:%Y-%m}",
+            "directory": str(packs[0].path) if len(packs) == 1 else str(packs[0].path.parent),
+            "regions": ", ".join(p.region_code for p in packs),
+            "suppressed_cells": sum(p.total_suppressed for p in packs),
         }
     )
