@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
+from dagster._core.events import RunFailureReason
+from dagster._core.utils import make_new_run_id
 
 from orchestration.partitions import full_range_tags
 from orchestration.progress import run_config
+from orchestration.runs import Owner
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,10 @@ class RunOutcome:
     success: bool
     summary: str
     failure: str | None = None
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM stopped the run; Dagster has marked it failed and its writer slot is free."""
 
 
 def _instance() -> DagsterInstance:
@@ -37,19 +44,38 @@ def run_pipeline(
     """Execute the job in-process (``engine``: where dbt runs, duckdb or spark). dbt's own console log (which
     dagster-dbt writes to stdout) goes to ``log_file`` (default: ``<warehouse dir>/logs/last_run.log``); progress
     lines go to stderr. ``replace_serving`` is the run config that lets the snapshot go back (see
-    :mod:`orchestration.serving`)."""
+    :mod:`orchestration.serving`).
+
+    The run records its process (pid, host) as tags; waiting for the writer slot is visible and bounded
+    (:mod:`orchestration.writer_wait`). SIGINT / SIGTERM end the run as failed with its slot freed and raise
+    :class:`RunInterrupted`."""
     from orchestration.definitions import defs
     from orchestration.settings import paths
+    from orchestration.writer_wait import writer_wait
 
     log_file = log_file or paths().warehouse.parent / "logs" / "last_run.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     job = defs.resolve_job_def(job_name)
-    with _instance() as instance, log_file.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+    run_id = make_new_run_id()
+    with (
+        _instance() as instance,
+        log_file.open("w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(log),
+        writer_wait(instance, run_id),
+    ):
         result = job.execute_in_process(
             run_config=run_config({"as_of": as_of, "engine": engine, "replace_serving": replace_serving}),
             instance=instance,
             raise_on_error=False,
-            tags=full_range_tags(),  # every month: one single-run backfill over all partitions
+            run_id=run_id,
+            # every month (one single-run backfill over all partitions); who runs it (see orchestration.runs)
+            tags={**full_range_tags(), **Owner.current().tags()},
+        )
+    if _interrupted(result):
+        raise RunInterrupted(
+            f"interrupted; run {run_id} is marked failed and its hold on the warehouse released; the warehouse "
+            "and the serving snapshot are consistent (the previous snapshot stays if this run did not publish); "
+            "run 'journeys run' again to continue"
         )
     failure = _first_failure(result)
     if failure:
@@ -81,6 +107,18 @@ def _summary(result: ExecuteInProcessResult) -> str:
     return "\n".join(lines)
 
 
+def _run_failure(result: ExecuteInProcessResult):  # type: ignore[no-untyped-def]
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.RUN_FAILURE:
+            return event.event_specific_data
+    return None
+
+
+def _interrupted(result: ExecuteInProcessResult) -> bool:
+    failure = _run_failure(result)
+    return failure is not None and failure.failure_reason == RunFailureReason.UNEXPECTED_TERMINATION
+
+
 def _first_failure(result: ExecuteInProcessResult) -> str | None:
     if result.success:
         return None
@@ -97,4 +135,8 @@ def _first_failure(result: ExecuteInProcessResult) -> str | None:
             evaluation = event.event_specific_data
             if evaluation is not None and not getattr(evaluation, "passed", True):
                 return f"blocking check {evaluation.check_name} failed on {evaluation.asset_key.to_user_string()}"
+    failure = _run_failure(result)
+    error = failure.error if failure is not None else None
+    if error is not None and error.message:  # failed outside any step, e.g. gave up waiting for the warehouse
+        return error.message.strip().splitlines()[-1].split(": ", 1)[-1]
     return "the run failed"

@@ -18,15 +18,16 @@ dbt reads these as sources; only the pipeline writes them.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import threading
-import time
+import socket
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock, Timeout
 
 # The submission file's columns, in the spec's order (submission-format.md). Stored lower-case.
 SUBMISSION_COLUMNS: tuple[str, ...] = (
@@ -122,53 +123,72 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_DDL)
 
 
-_held: dict[Path, int] = {}  # lock file -> nesting depth in this process
-_held_guard = threading.Lock()
-LOCK_WAIT_SECONDS = float(os.environ.get("JOURNEYS_LOCK_WAIT_SECONDS", "3600"))
+DEFAULT_WRITER_WAIT_SECONDS = 300.0
+
+
+def writer_wait_seconds() -> float:
+    """How long a run waits for the warehouse (the writer slot or the lock) before giving up with an error:
+    ``JOURNEYS_WRITER_WAIT_SECONDS``, default 300."""
+    value = os.environ.get("JOURNEYS_WRITER_WAIT_SECONDS", "")
+    try:
+        return float(value) if value else DEFAULT_WRITER_WAIT_SECONDS
+    except ValueError:
+        raise ValueError(f"JOURNEYS_WRITER_WAIT_SECONDS must be a number of seconds, not {value!r}") from None
+
+
+class WarehouseBusy(Exception):
+    """The warehouse lock stayed taken for longer than the configured wait."""
+
+
+def _holder_line() -> str:
+    since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return f"pid {os.getpid()} on {socket.gethostname()} since {since} UTC"
 
 
 @contextmanager
 def warehouse_lock(path: str | Path) -> Iterator[None]:
-    """Exclusive, cross-process use of the warehouse file (``<warehouse>.lock``, an OS advisory lock).
+    """Exclusive, cross-process use of the warehouse file: ``<warehouse>.lock``, an OS lock (``filelock``).
 
     DuckDB allows one writing process per file, and a reader in another process blocks a writer. Every pipeline
     step that opens the warehouse (and the dbt subprocess's step) holds this lock, so overlapping runs, from the
     UI or from two ``journeys run`` commands, queue instead of failing on DuckDB's lock. Re-entrant in a process.
+    The OS drops the lock when its holder dies, however it dies, so a killed run never blocks a later one. The
+    holder writes who it is into the lock file; a waiter prints that once, gives up after
+    ``JOURNEYS_WRITER_WAIT_SECONDS`` (:class:`WarehouseBusy`), and Ctrl-C stops the wait.
     BI tools never touch the warehouse: they read the serving snapshot.
     """
     lock_path = Path(f"{path}.lock").absolute()
-    with _held_guard:
-        depth = _held.get(lock_path, 0)
-        _held[lock_path] = depth + 1
-    if depth:
-        try:
-            yield
-        finally:
-            with _held_guard:
-                _held[lock_path] -= 1
-        return
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    handle = lock_path.open("a")
+    lock = FileLock(lock_path, is_singleton=True, thread_local=False)
+    if lock.is_locked:  # this process holds it already
+        with lock:
+            yield
+        return
     try:
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(
-                        f"the warehouse {path} has been in use by another run for {LOCK_WAIT_SECONDS:.0f}s; "
-                        "wait for it to finish (or stop it) and run again"
-                    ) from None
-                time.sleep(0.2)
+        lock.acquire(blocking=False)
+    except Timeout:
+        limit = writer_wait_seconds()
+        holder = lock_path.read_text(encoding="utf-8").strip() or "another process"
+        print(
+            f"journeys: waiting for the warehouse {path}, in use by {holder}; giving up after {limit:.0f}s "
+            "(Ctrl-C stops)",
+            file=sys.stderr,
+            flush=True,
+        )
+        try:
+            lock.acquire(timeout=limit, poll_interval=0.2)
+        except Timeout:
+            raise WarehouseBusy(
+                f"the warehouse {path} is still in use by {holder} after {limit:.0f}s; wait for that run to "
+                "finish (or stop it), then run again; JOURNEYS_WRITER_WAIT_SECONDS sets how long to wait"
+            ) from None
+    try:
+        with lock_path.open("r+", encoding="utf-8") as note:
+            note.truncate()
+            note.write(_holder_line() + "\n")
         yield
     finally:
-        with _held_guard:
-            _held[lock_path] -= 1
-            if not _held[lock_path]:
-                del _held[lock_path]
-        handle.close()  # releases the lock
+        lock.release()
 
 
 @contextmanager

@@ -12,6 +12,10 @@ import pytest
 from orchestration.warehouse import connect
 
 os.environ.setdefault("JOURNEYS_PSEUDONYM_KEY", "test-only-key")
+# Tests never touch the developer's Dagster instance (the Makefile exports DAGSTER_HOME=.dagster_home, which
+# `make demo` creates): without DAGSTER_HOME a run uses an ephemeral instance; tests that need a persistent one
+# (test_operations.py) make their own under a temporary directory.
+os.environ.pop("DAGSTER_HOME", None)
 
 
 @pytest.fixture
