@@ -44,3 +44,31 @@ def test_a_waiter_names_the_holder_gives_up_at_the_limit_and_a_dead_holder_block
         holder.wait(timeout=60)
     with warehouse_lock(warehouse), warehouse_lock(warehouse):  # free at once, and re-entrant in a process
         assert capsys.readouterr().err == ""
+
+
+WAITER = """
+import sys
+from orchestration.warehouse import warehouse_lock
+try:
+    with warehouse_lock(sys.argv[1]):
+        print("got the lock", flush=True)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def test_ctrl_c_stops_a_wait_for_the_lock(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    holder = _holder(warehouse)
+    try:
+        waiter = subprocess.Popen(
+            [sys.executable, "-c", WAITER, str(warehouse)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert waiter.stderr is not None
+        assert "journeys: waiting for the warehouse" in waiter.stderr.readline()  # it is waiting now
+        waiter.send_signal(signal.SIGINT)
+        out, _ = waiter.communicate(timeout=30)
+        assert out.strip() == "interrupted"
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=60)
