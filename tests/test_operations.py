@@ -21,7 +21,7 @@ from typing import ClassVar
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from orchestration.generate import generate
 from orchestration.runs import PID_TAG
@@ -29,7 +29,7 @@ from orchestration.settings import PROJECT_ROOT
 from orchestration.warehouse import WRITER_POOL
 
 JOURNEYS = str(Path(sys.executable).parent / "journeys")
-IN_DBT = "… journeys_dbt_assets"  # progress line: ingest and gate are done, the dbt build is under way
+DBT_STEP = "journeys_dbt_assets"
 WAITING = "journeys: waiting for the warehouse, held by run "
 SIGNAL_BOUND_SECONDS = 30  # the issue's bound for a run to stop after SIGINT / SIGTERM
 
@@ -98,6 +98,21 @@ class Run:
                 pytest.fail(f"journeys run ended (exit {self.proc.returncode}) before {text!r}:\n{self.stderr[-3000:]}")
             time.sleep(0.2)
         pytest.fail(f"no {text!r} after {timeout}s:\n{self.stderr[-3000:]}")
+
+    def in_step(self, instance: DagsterInstance, step: str = DBT_STEP, timeout: float = 900) -> None:
+        """Wait until the run's ``step`` has started, as the Dagster instance records it (for the dbt step:
+        ingest and gate are done and the dbt build is under way, holding the writer slot)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            runs = instance.get_runs(RunsFilter(tags={PID_TAG: str(self.proc.pid)}))
+            if runs:
+                records = instance.get_records_for_run(runs[0].run_id, of_type=DagsterEventType.STEP_START).records
+                if any(r.event_log_entry.step_key == step for r in records):
+                    return
+            if self.proc.poll() is not None:
+                pytest.fail(f"journeys run ended (exit {self.proc.returncode}) before {step}:\n{self.stderr[-3000:]}")
+            time.sleep(0.5)
+        pytest.fail(f"{step} did not start within {timeout}s:\n{self.stderr[-3000:]}")
 
     def finish(self, timeout: float = 1800) -> int:
         code = self.proc.wait(timeout=timeout)
@@ -177,19 +192,19 @@ def _release_later_month(root: Path, month: str) -> None:
         shutil.move(csv, target)
 
 
-def _new_month_run_in_dbt(root: Path, month: str) -> tuple[str, Run]:
+def _new_month_run_in_dbt(root: Path, instance: DagsterInstance, month: str) -> tuple[str, Run]:
     """Release a month, start a run, return (the serving snapshot's digest before it, the run) once it is in dbt."""
     before = _sha(root / "serving.duckdb")
     _release_later_month(root, month)
     run = Run(root)
-    run.wait_for(IN_DBT)
-    time.sleep(2)
+    run.in_step(instance)
+    time.sleep(3)  # the dbt subprocess is building
     return before, run
 
 
 def test_killed_run_is_failed_and_released_by_the_next_run(built: Path, instance: DagsterInstance) -> None:
     serving = built / "serving.duckdb"
-    before, killed = _new_month_run_in_dbt(built, "2025-05")
+    before, killed = _new_month_run_in_dbt(built, instance, "2025-05")
     os.killpg(killed.proc.pid, signal.SIGKILL)  # the whole process group: the dbt subprocess too
     assert killed.finish(timeout=60) == -signal.SIGKILL
     dead = _run_of(instance, killed)
@@ -208,7 +223,7 @@ def test_killed_run_is_failed_and_released_by_the_next_run(built: Path, instance
 
 
 def test_ctrl_c_mid_dbt_stops_the_run_cleanly(built: Path, instance: DagsterInstance) -> None:
-    before, run = _new_month_run_in_dbt(built, "2025-06")
+    before, run = _new_month_run_in_dbt(built, instance, "2025-06")
     assert run.stop(signal.SIGINT) != 0
     assert "interrupted" in run.error_line()
     record = _run_of(instance, run)
@@ -227,7 +242,7 @@ def test_overlapping_runs_queue_visibly_while_a_bi_reader_keeps_working(built: P
     reader = subprocess.Popen([sys.executable, "-c", READER, str(serving), str(stop), str(out)])
     try:
         first = Run(built)
-        first.wait_for(IN_DBT)  # the first run holds the writer for the whole dbt build
+        first.in_step(instance)  # the first run holds the writer for the whole dbt build
         second, terminated, impatient = Run(built), Run(built), Run(built, JOURNEYS_WRITER_WAIT_SECONDS="3")
 
         waiting = second.wait_for(WAITING)
