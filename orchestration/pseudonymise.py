@@ -71,12 +71,19 @@ def verify_key(recorded: str | None, key: bytes, where: str) -> None:
 def check_key(warehouse: Path, key: bytes | None = None) -> None:
     """Before a run writes anything: the key must be the one the warehouse recorded (read-only; no-op for a
     warehouse that does not exist yet)."""
-    from orchestration.warehouse import connect
+    from orchestration.warehouse import WarehouseBusy, connect, warehouse_in_use
 
-    if not warehouse.exists():
+    # A warehouse in use by another run is not waited for here: the run then waits for the writer where that wait
+    # is shown and bounded, and its ingest step checks the key (record_key) before it writes anything.
+    if not warehouse.exists() or warehouse_in_use(warehouse):
         return
-    with connect(warehouse, read_only=True) as con:
-        verify_key(recorded_fingerprint(con), key if key is not None else pseudonym_key(), f"the warehouse {warehouse}")
+    key = key if key is not None else pseudonym_key()
+    try:
+        with connect(warehouse, read_only=True) as con:
+            recorded = recorded_fingerprint(con)
+    except WarehouseBusy:
+        return
+    verify_key(recorded, key, f"the warehouse {warehouse}")
 
 
 def record_key(con: duckdb.DuckDBPyConnection, key: bytes | None = None) -> None:

@@ -191,6 +191,19 @@ def warehouse_lock(path: str | Path) -> Iterator[None]:
         lock.release()
 
 
+def warehouse_in_use(path: str | Path) -> bool:
+    """True when another process holds the warehouse lock right now (never waits)."""
+    lock = FileLock(Path(f"{path}.lock").absolute(), is_singleton=True, thread_local=False)
+    if lock.is_locked:  # this process holds it
+        return False
+    try:
+        lock.acquire(blocking=False)
+    except Timeout:
+        return True
+    lock.release()
+    return False
+
+
 @contextmanager
 def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived connection under the warehouse lock: nothing holds the file for long."""
