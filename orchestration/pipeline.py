@@ -49,6 +49,7 @@ def run_pipeline(
     The run records its process (pid, host) as tags; waiting for the writer slot is visible and bounded
     (:mod:`orchestration.writer_wait`). SIGINT / SIGTERM end the run as failed with its slot freed and raise
     :class:`RunInterrupted`."""
+    from orchestration.assets.dbt_invocation import stop_running_dbt
     from orchestration.definitions import defs
     from orchestration.settings import paths
     from orchestration.writer_wait import writer_wait
@@ -63,14 +64,17 @@ def run_pipeline(
         contextlib.redirect_stdout(log),
         writer_wait(instance, run_id),
     ):
-        result = job.execute_in_process(
-            run_config=run_config({"as_of": as_of, "engine": engine, "replace_serving": replace_serving}),
-            instance=instance,
-            raise_on_error=False,
-            run_id=run_id,
-            # every month (one single-run backfill over all partitions); who runs it (see orchestration.runs)
-            tags={**full_range_tags(), **Owner.current().tags()},
-        )
+        try:
+            result = job.execute_in_process(
+                run_config=run_config({"as_of": as_of, "engine": engine, "replace_serving": replace_serving}),
+                instance=instance,
+                raise_on_error=False,
+                run_id=run_id,
+                # every month (one single-run backfill over all partitions); who runs it (see orchestration.runs)
+                tags={**full_range_tags(), **Owner.current().tags()},
+            )
+        finally:
+            stop_running_dbt()  # an interrupted dbt step may not have stopped its dbt itself
     if _interrupted(result):
         raise RunInterrupted(
             f"interrupted; run {run_id} is marked failed and its hold on the warehouse released; the warehouse "

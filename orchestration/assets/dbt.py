@@ -14,15 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliInvocation, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.assets.dbt_invocation import dbt_events
 from orchestration.dbt_project import dbt_project
 from orchestration.export_parquet import export_for_spark, import_marts, require_spark
 from orchestration.resources import ENGINES, JourneysConfig
 from orchestration.warehouse import WRITER_POOL, warehouse_lock
-
-# How long dbt may take to stop after Ctrl-C/SIGTERM before it is killed (dagster-dbt's default is 25 s).
-DBT_STOP_SECONDS = 8
 
 if not dbt_project.manifest_path.exists():
     raise RuntimeError(
@@ -80,21 +78,7 @@ def journeys_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, jou
             raise ValueError(f"engine {journeys.engine!r} is not one of {', '.join(ENGINES)}")
         # Unit tests belong to CI (tests/test_dbt_*.py run them); production runs build and data-test only.
         args = ["build", "--exclude-resource-type", "unit_test", *var_args]
-        yield from _stream(dbt.cli(args, context=context, target_path=dbt_project.target_path / "pipeline"))
-
-
-def _stream(invocation: DbtCliInvocation) -> Iterator[Any]:
-    """The invocation's events. On Ctrl-C/SIGTERM dagster-dbt forwards SIGINT to dbt and waits for it; a dbt
-    still running after ``DBT_STOP_SECONDS`` is killed, so the run stops within seconds and no orphaned dbt
-    keeps the warehouse file open (DuckDB rolls back its unfinished transaction on the next open)."""
-    invocation.termination_timeout_seconds = DBT_STOP_SECONDS
-    try:
-        yield from invocation.stream()
-    except BaseException:
-        if invocation.process.poll() is None:
-            invocation.process.kill()
-            invocation.process.wait()
-        raise
+        yield from dbt_events(dbt, args, context, dbt_project.target_path / "pipeline")
 
 
 def _run_on_spark(
@@ -109,9 +93,7 @@ def _run_on_spark(
     export = export_for_spark(warehouse, spark_dir / "export", dbt_project.manifest_path)
     context.log.info(f"exported {export.rows:,} accepted rows in {export.months} monthly partitions to {export.root}")
     shutil.rmtree(spark_dir / "warehouse", ignore_errors=True)  # Spark's catalog is in memory: rebuild it all
-    run = dbt.cli(
-        ["run", "--target", "spark", *var_args], context=context, target_path=dbt_project.target_path / "spark"
-    )
-    yield from _stream(run)
-    counts = import_marts(spark_dir / "warehouse", warehouse, run.target_path / "manifest.json")
+    target_path = dbt_project.target_path / "spark"
+    yield from dbt_events(dbt, ["run", "--target", "spark", *var_args], context, target_path)
+    counts = import_marts(spark_dir / "warehouse", warehouse, target_path / "manifest.json")
     context.log.info(f"marts built on Spark, back in {warehouse}: {counts}")
