@@ -1,5 +1,5 @@
-{#- The explicit reporting date (var as_of), validated: it must be a month end 'YYYY-MM-DD'.
-    Returns the ISO string, or none when the var is not given. Fails the run with a clear message otherwise. -#}
+{# The explicit reporting date (var as_of), validated: it must be a month end 'YYYY-MM-DD'.
+    Returns the ISO string, or none when the var is not given. Fails the run with a clear message otherwise. #}
 {% macro as_of_var() -%}
     {%- set raw = var('as_of', none) -%}
     {%- if raw is none or (raw | string | trim) in ('', 'none', 'None', 'null') -%}

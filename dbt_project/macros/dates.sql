@@ -1,4 +1,4 @@
-{#- Day arithmetic in whole calendar days, via dbt's cross-database macros (portable beyond DuckDB). -#}
+{# Day arithmetic in whole calendar days, via dbt's cross-database macros (portable beyond DuckDB). #}
 
 {#- d2 - d1 in days (BIGINT). -#}
 {% macro days_between(d1, d2) -%}

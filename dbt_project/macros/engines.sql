@@ -1,11 +1,11 @@
-{#- What lets the same models run on DuckDB and on Spark (issue 12, docs/deployment.md "Distributed").
+{# What lets the same models run on DuckDB and on Spark (issue 12, docs/deployment.md "Distributed").
 
     Attributors (FINITIAL, SINITIAL, DOB, CLIENTID) never leave the restricted DuckDB warehouse. On DuckDB the
     models derive the client key (HMAC, client_key()) and the age from them. For Spark, the export step
     (orchestration/export_parquet.py) derives the same two values in DuckDB, row by row (client_key,
     start_age_years), and ships them instead of the attributors: the Spark side never sees the HMAC secret. The
     models read them through the dispatched macros below; the equivalence test (tests/test_spark_equivalence.py) holds both engines to the
-    same marts. -#}
+    same marts. #}
 
 {#- The restricted columns of stg_submission_rows. -#}
 {% macro attributor_columns() -%}

@@ -1,7 +1,7 @@
-{#- Fan rows out to the four geography levels (measures.md "Geography"):
+{# Fan rows out to the four geography levels (measures.md "Geography"):
     national (E92000001, every row once), region, la and provider. Rows whose code is NULL at a level
     (e.g. an LA missing from reference.la_regions has no region) are left out of that level only.
-    `relation` is a CTE / relation name; `columns` the list of columns to carry through. -#}
+    `relation` is a CTE / relation name; `columns` the list of columns to carry through. #}
 {% macro geography_levels(relation, columns, provider='provider_code', la='la_code', region='region_code') -%}
     {%- set carried = columns | join(', ') -%}
     select 'national' as geography_level, '{{ var("national_code") }}' as geography_code, {{ carried }}

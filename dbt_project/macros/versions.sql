@@ -1,5 +1,5 @@
-{#- The record-version rule (submission-format.md): per record key, the latest reporting month wins, then the
-    highest source line (within one file), then the highest submission id. Rank 1 is the version kept. -#}
+{# The record-version rule (submission-format.md): per record key, the latest reporting month wins, then the
+    highest source line (within one file), then the highest submission id. Rank 1 is the version kept. #}
 {% macro latest_version_rank(keys) -%}
 row_number() over (
             partition by {{ keys | join(', ') }}

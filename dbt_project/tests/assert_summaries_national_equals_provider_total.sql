@@ -1,4 +1,5 @@
--- Each journey (transfer) has exactly one provider, so national counts equal the sum over providers.
+{# Each journey (transfer) has exactly one provider, so national counts equal the sum over providers. #}
+
 with retention as (
     select
         cohort_month as month,
@@ -17,6 +18,18 @@ transfers as (
     group by month
 )
 
-select 'retention_3_months' as mart, month, national, providers from retention where national <> providers
+select
+    'retention_3_months' as mart,
+    month,
+    national,
+    providers
+from retention
+where national <> providers
 union all
-select 'transfer_outcomes' as mart, month, national, providers from transfers where national <> providers
+select
+    'transfer_outcomes' as mart,
+    month,
+    national,
+    providers
+from transfers
+where national <> providers

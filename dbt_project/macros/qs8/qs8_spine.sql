@@ -1,5 +1,5 @@
-{#- Portable integer spine (0 .. 10^digits - 1), written with cross joins of a ten-row digits set so that it
-    runs on any SQL engine (no generate_series / range table functions). Used to build the QS8 period spine. -#}
+{# Portable integer spine (0 .. 10^digits - 1), written with cross joins of a ten-row digits set so that it
+    runs on any SQL engine (no generate_series / range table functions). Used to build the QS8 period spine. #}
 {% macro qs8_integer_spine(digits=4) -%}
     {%- set places = range(digits) | list -%}
     select

@@ -1,5 +1,5 @@
-{#- DOUBLE for rates. dbt.type_float() is FLOAT, which DuckDB reads as a 4-byte REAL; the contract says DOUBLE.
-    'double precision' is the SQL-standard spelling (DuckDB, Postgres, Snowflake, Redshift); dispatchable. -#}
+{# DOUBLE for rates. dbt.type_float() is FLOAT, which DuckDB reads as a 4-byte REAL; the contract says DOUBLE.
+    'double precision' is the SQL-standard spelling (DuckDB, Postgres, Snowflake, Redshift); dispatchable. #}
 {% macro qs8_type_double() -%}
     {{ return(adapter.dispatch('qs8_type_double', 'journeys')()) }}
 {%- endmacro %}

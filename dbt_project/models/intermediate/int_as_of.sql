@@ -1,14 +1,14 @@
-{#- The reporting date, one row. Explicit var as_of (validated month end) when given; otherwise the last day
+{# The reporting date, one row. Explicit var as_of (validated month end) when given; otherwise the last day
     of the latest reporting month among accepted / partially accepted submissions.
     NULL only when there is no such submission and no var (then every other model is empty too).
-    Both branches read stg_submissions, so the dependency (and the DAG) is the same with or without the var. -#}
+    Both branches read stg_submissions, so the dependency (and the DAG) is the same with or without the var. #}
 {%- set as_of = as_of_var() %}
 
 select
     {%- if as_of is not none %}
-    coalesce(cast('{{ as_of }}' as date), max({{ month_end('reporting_month') }})) as as_of
+        coalesce(cast('{{ as_of }}' as date), max({{ month_end('reporting_month') }})) as as_of
     {%- else %}
-    max({{ month_end('reporting_month') }}) as as_of
+        max({{ month_end('reporting_month') }}) as as_of
     {%- endif %}
 from {{ ref('stg_submissions') }}
 where is_current

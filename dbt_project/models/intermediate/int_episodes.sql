@@ -1,8 +1,8 @@
-{#- The enriched episode (no attributors): latest version + reference data + derived fields.
+{# The enriched episode (no attributors): latest version + reference data + derived fields.
     region_code: from reference.la_regions (Z00B -> Z00B; NULL for an LA not in the list).
     age_band: age in completed years at triage_date, else referral_date (NULL outside 18+).
     in_treatment: triage_date is set (otherwise a referral only, counted in no measure).
-    treatment_end: coalesce(discharge_date, as_of) - the last day in treatment. -#}
+    treatment_end: coalesce(discharge_date, as_of) - the last day in treatment. #}
 
 with episodes as (
     select * from {{ ref('stg_episodes') }}
@@ -13,19 +13,32 @@ as_of as (
 ),
 
 regions as (
-    select la_code, region_code from {{ ref('la_regions') }}
+    select
+        la_code,
+        region_code
+    from {{ ref('la_regions') }}
 ),
 
 discharge_reasons as (
-    select discharge_reason, discharge_group from {{ ref('discharge_reasons') }}
+    select
+        discharge_reason,
+        discharge_group
+    from {{ ref('discharge_reasons') }}
 ),
 
 drugs as (
-    select drug_code, substance_group from {{ ref('drug_codes') }}
+    select
+        drug_code,
+        substance_group
+    from {{ ref('drug_codes') }}
 ),
 
 age_bands as (
-    select age_band, min_age, max_age from {{ ref('age_bands') }}
+    select
+        age_band,
+        min_age,
+        max_age
+    from {{ ref('age_bands') }}
 ),
 
 aged as (
@@ -57,8 +70,8 @@ select
     discharge_reasons.discharge_group,
     drugs.substance_group,
     age_bands.age_band,
-    aged.triage_date is not null                          as in_treatment,
-    coalesce(aged.discharge_date, as_of.as_of)            as treatment_end
+    aged.triage_date is not null as in_treatment,
+    coalesce(aged.discharge_date, as_of.as_of) as treatment_end
 from aged
 cross join as_of
 left join regions

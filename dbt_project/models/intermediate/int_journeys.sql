@@ -1,4 +1,4 @@
-{#- One row per treatment journey, with every marts.journeys column (measures.md).
+{# One row per treatment journey, with every marts.journeys column (measures.md).
     start_date = first triage_date; end_date = NULL if any episode is open, else the latest discharge_date.
     exit_reason = discharge_reason of the episode that ends last; ties on the end date go to the last episode
     by (triage_date, provider_code, episode_id); NULL for an open journey. exit_episode_key = that episode
@@ -9,7 +9,7 @@
       retained     - days >= 84, or ended earlier with a successful completion (80/81/82);
       pending      - open with as_of - start < 84, or ended with days < 84 in a transfer (83/84) whose pick-up
                      window is still open (as_of < end_date + 21);
-      not_retained - ended with days < 84 for any other reason (a transfer whose window has closed included). -#}
+      not_retained - ended with days < 84 for any other reason (a transfer whose window has closed included). #}
 
 with members as (
     select
@@ -39,9 +39,10 @@ ranked as (
         *,
         row_number() over (
             partition by journey_key
-            order by case when discharge_date is null then 1 else 0 end desc,
-                     discharge_date desc,
-                     triage_date desc, provider_code desc, episode_id desc
+            order by
+                case when discharge_date is null then 1 else 0 end desc,
+                discharge_date desc,
+                triage_date desc, provider_code desc, episode_id desc
         ) as end_rank
     from members
 ),
@@ -51,23 +52,30 @@ aggregated as (
         journey_key,
         client_key,
         journey_seq,
-        min(triage_date)                                                   as start_date,
-        max(case when discharge_date is null then 1 else 0 end)            as any_open,
-        max(discharge_date)                                                as latest_discharge,
-        count(*)                                                           as episode_count,
-        count(distinct provider_code)                                      as provider_count
+        min(triage_date) as start_date,
+        max(case when discharge_date is null then 1 else 0 end) as any_open,
+        max(discharge_date) as latest_discharge,
+        count(*) as episode_count,
+        count(distinct provider_code) as provider_count
     from members
     group by journey_key, client_key, journey_seq
 ),
 
 first_episode as (
-    select journey_key, provider_code, la_code, region_code
+    select
+        journey_key,
+        provider_code,
+        la_code,
+        region_code
     from members
     where episode_seq_in_journey = 1
 ),
 
 last_episode as (
-    select journey_key, discharge_reason, episode_key
+    select
+        journey_key,
+        discharge_reason,
+        episode_key
     from ranked
     where end_rank = 1
 ),
@@ -78,14 +86,14 @@ journeys as (
         a.client_key,
         a.journey_seq,
         a.start_date,
-        case when a.any_open = 1 then null else a.latest_discharge end     as end_date,
+        case when a.any_open = 1 then null else a.latest_discharge end as end_date,
         a.episode_count,
         a.provider_count,
         f.provider_code,
         f.la_code,
         f.region_code,
-        case when a.any_open = 1 then null else l.discharge_reason end     as exit_reason,
-        case when a.any_open = 1 then null else l.episode_key end          as exit_episode_key,
+        case when a.any_open = 1 then null else l.discharge_reason end as exit_reason,
+        case when a.any_open = 1 then null else l.episode_key end as exit_episode_key,
         as_of.as_of
     from aggregated as a
     inner join first_episode as f on a.journey_key = f.journey_key
@@ -96,7 +104,7 @@ journeys as (
 measured as (
     select
         journeys.*,
-        dr.discharge_group                                                  as exit_group,
+        dr.discharge_group as exit_group,
         {{ days_between('journeys.start_date', 'coalesce(journeys.end_date, journeys.as_of)') }} as days_in_treatment
     from journeys
     left join {{ ref('discharge_reasons') }} as dr
@@ -106,11 +114,11 @@ measured as (
 select
     journey_key,
     client_key,
-    cast(journey_seq as {{ dbt.type_bigint() }})      as journey_seq,
+    cast(journey_seq as {{ dbt.type_bigint() }}) as journey_seq,
     start_date,
     end_date,
-    cast(episode_count as {{ dbt.type_bigint() }})    as episode_count,
-    cast(provider_count as {{ dbt.type_bigint() }})   as provider_count,
+    cast(episode_count as {{ dbt.type_bigint() }}) as episode_count,
+    cast(provider_count as {{ dbt.type_bigint() }}) as provider_count,
     provider_code,
     la_code,
     region_code,
@@ -123,7 +131,7 @@ select
         when end_date is null then 'pending'
         when exit_reason in ('80', '81', '82') then 'retained'
         when exit_reason in ('83', '84')
-             and as_of < {{ add_days('end_date', var('transfer_window_days')) }} then 'pending'
+            and as_of < {{ add_days('end_date', var('transfer_window_days')) }} then 'pending'
         else 'not_retained'
-    end                                               as retention_status
+    end as retention_status
 from measured

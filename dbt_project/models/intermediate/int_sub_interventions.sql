@@ -1,19 +1,30 @@
-{#- Sub-interventions with their intervention and episode context.
+{# Sub-interventions with their intervention and episode context.
     Only sub-interventions whose episode exists in int_episodes (inner join).
     modality_end comes from the intervention's own latest version; discharge_date / triage_date from the
     episode's latest version (each entity is versioned on its own).
-    effective_end = coalesce(sub_end, modality_end, discharge_date, as_of) (measures.md). -#}
+    effective_end = coalesce(sub_end, modality_end, discharge_date, as_of) (measures.md). #}
 
 with subs as (
     select * from {{ ref('stg_sub_interventions') }}
 ),
 
 interventions as (
-    select episode_key, modality_id, modality_end from {{ ref('stg_interventions') }}
+    select
+        episode_key,
+        modality_id,
+        modality_end
+    from {{ ref('stg_interventions') }}
 ),
 
 episodes as (
-    select episode_key, provider_code, client_key, la_code, region_code, discharge_date, triage_date
+    select
+        episode_key,
+        provider_code,
+        client_key,
+        la_code,
+        region_code,
+        discharge_date,
+        triage_date
     from {{ ref('int_episodes') }}
 ),
 
@@ -43,5 +54,5 @@ inner join episodes
     on subs.episode_key = episodes.episode_key
 left join interventions
     on subs.episode_key = interventions.episode_key
-   and subs.modality_id = interventions.modality_id
+        and subs.modality_id = interventions.modality_id
 cross join as_of

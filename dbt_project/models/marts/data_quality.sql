@@ -1,5 +1,5 @@
-{#- Per submission and gate rule: how many rows failed (gate.rule_results joined to the published
-    submissions: same scope as marts.submissions). -#}
+{# Per submission and gate rule: how many rows failed (gate.rule_results joined to the published
+    submissions: same scope as marts.submissions). #}
 
 select
     s.submission_id,
@@ -7,7 +7,7 @@ select
     s.reporting_month,
     r.rule,
     r.severity,
-    cast(r.rows_failed as {{ dbt.type_bigint() }})    as rows_failed
+    cast(r.rows_failed as {{ dbt.type_bigint() }}) as rows_failed
 from {{ source('gate', 'rule_results') }} as r
 inner join {{ ref('submissions') }} as s
     on r.submission_id = s.submission_id

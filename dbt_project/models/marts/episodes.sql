@@ -1,5 +1,5 @@
-{#- One row per episode (latest version), referral-only episodes included with a NULL journey_key.
-    No attributors (initials, DOB), no CLIENTID. -#}
+{# One row per episode (latest version), referral-only episodes included with a NULL journey_key.
+    No attributors (initials, DOB), no CLIENTID. #}
 
 select
     e.episode_key,

@@ -1,6 +1,6 @@
-{#- One row per treatment journey; rules in int_journeys. v2 columns (appended; the contract grows by adding):
+{# One row per treatment journey; rules in int_journeys. v2 columns (appended; the contract grows by adding):
     the wait to first intervention (waiting_times/wait_journeys) and re-presentation within 6 months
-    (successful_completions/completion_re_presentation). -#}
+    (successful_completions/completion_re_presentation). #}
 
 select
     journeys.journey_key,

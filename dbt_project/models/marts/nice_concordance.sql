@@ -1,48 +1,46 @@
-/*
-    NICE first-line concordance (beyond QS8), per journey cohort month x journey geography (measures.md).
+{# NICE first-line concordance (beyond QS8), per journey cohort month x journey geography (measures.md).
     Counts journeys at every level (national, region, LA, provider of the journey's first episode).
     Only journeys with a psychosocial sub-intervention are in the denominator; a cohort x unit with none has no
-    row.
-*/
+    row. #}
 
 with classified as (
 
     select *
     from {{ ref('nice_journey_classification') }}
 
-)
+),
 
-, by_geography as (
+by_geography as (
 
     {{ qs8_geography_rows(
         'classified',
         ['journey_key', 'cohort_month', 'second_line_first']
     ) }}
 
-)
+),
 
-, aggregated as (
+aggregated as (
 
     select
-          cohort_month
-        , geography_level
-        , geography_code
-        , count(*) as journeys_with_psychosocial
-        , sum(case when second_line_first then 1 else 0 end) as second_line_first
+        cohort_month,
+        geography_level,
+        geography_code,
+        count(*) as journeys_with_psychosocial,
+        sum(case when second_line_first then 1 else 0 end) as second_line_first
     from by_geography
     group by
-          cohort_month
-        , geography_level
-        , geography_code
+        cohort_month,
+        geography_level,
+        geography_code
 
 )
 
 select
-      cast(cohort_month as date) as cohort_month
-    , cast(geography_level as {{ dbt.type_string() }}) as geography_level
-    , cast(geography_code as {{ dbt.type_string() }}) as geography_code
-    , cast(journeys_with_psychosocial as {{ dbt.type_bigint() }}) as journeys_with_psychosocial
-    , cast(second_line_first as {{ dbt.type_bigint() }}) as second_line_first
-    , {{ qs8_rate('second_line_first', 'journeys_with_psychosocial') }} as share
+    cast(cohort_month as date) as cohort_month,
+    cast(geography_level as {{ dbt.type_string() }}) as geography_level,
+    cast(geography_code as {{ dbt.type_string() }}) as geography_code,
+    cast(journeys_with_psychosocial as {{ dbt.type_bigint() }}) as journeys_with_psychosocial,
+    cast(second_line_first as {{ dbt.type_bigint() }}) as second_line_first,
+    {{ qs8_rate('second_line_first', 'journeys_with_psychosocial') }} as share
 from aggregated
 where journeys_with_psychosocial > 0

@@ -1,50 +1,48 @@
-/*
-    NICE QS23 statement 8 measures, per period x geography x measure (interfaces.md, measures.md).
+{# NICE QS23 statement 8 measures, per period x geography x measure (interfaces.md, measures.md).
     Aggregates the client-grain long model: denominator = clients, numerator = flagged clients, no row when the
-    denominator is 0 (such rows never exist in the long model).
-*/
+    denominator is 0 (such rows never exist in the long model). #}
 
 with long as (
 
     select *
     from {{ ref('qs8_long') }}
 
-)
+),
 
-, aggregated as (
+aggregated as (
 
     select
-          period_type
-        , period_start
-        , period_end
-        , complete
-        , geography_level
-        , geography_code
-        , measure
-        , sum(case when numerator_flag then 1 else 0 end) as numerator
-        , count(*) as denominator
+        period_type,
+        period_start,
+        period_end,
+        complete,
+        geography_level,
+        geography_code,
+        measure,
+        sum(case when numerator_flag then 1 else 0 end) as numerator,
+        count(*) as denominator
     from long
     group by
-          period_type
-        , period_start
-        , period_end
-        , complete
-        , geography_level
-        , geography_code
-        , measure
+        period_type,
+        period_start,
+        period_end,
+        complete,
+        geography_level,
+        geography_code,
+        measure
 
 )
 
 select
-      cast(period_type as {{ dbt.type_string() }}) as period_type
-    , cast(period_start as date) as period_start
-    , cast(period_end as date) as period_end
-    , cast(complete as {{ dbt.type_boolean() }}) as complete
-    , cast(geography_level as {{ dbt.type_string() }}) as geography_level
-    , cast(geography_code as {{ dbt.type_string() }}) as geography_code
-    , cast(measure as {{ dbt.type_string() }}) as measure
-    , cast(numerator as {{ dbt.type_bigint() }}) as numerator
-    , cast(denominator as {{ dbt.type_bigint() }}) as denominator
-    , {{ qs8_rate('numerator', 'denominator') }} as rate
+    cast(period_type as {{ dbt.type_string() }}) as period_type,
+    cast(period_start as date) as period_start,
+    cast(period_end as date) as period_end,
+    cast(complete as {{ dbt.type_boolean() }}) as complete,
+    cast(geography_level as {{ dbt.type_string() }}) as geography_level,
+    cast(geography_code as {{ dbt.type_string() }}) as geography_code,
+    cast(measure as {{ dbt.type_string() }}) as measure,
+    cast(numerator as {{ dbt.type_bigint() }}) as numerator,
+    cast(denominator as {{ dbt.type_bigint() }}) as denominator,
+    {{ qs8_rate('numerator', 'denominator') }} as rate
 from aggregated
 where denominator > 0

@@ -1,55 +1,53 @@
-/*
-    QS8 structure - local arrangements (measures.md): per period and area (LA and region; not provider, not
+{# QS8 structure - local arrangements (measures.md): per period and area (LA and region; not provider, not
     national; Z00B is an area at both levels), one row per code of the formal psychosocial set (zeros included)
-    for every area with clients in treatment in the period (qs8_structure_areas).
-*/
+    for every area with clients in treatment in the period (qs8_structure_areas). #}
 
 with areas as (
 
     select * from {{ ref('qs8_structure_areas') }}
 
-)
+),
 
-, formal_set as (
+formal_set as (
 
     select distinct sub_intervention_code as intervention_code
     from {{ ref('formal_psychosocial_set') }}
 
-)
+),
 
-, receipts as (
+receipts as (
 
     select
-          period_type
-        , period_start
-        , geography_level
-        , geography_code
-        , intervention_code
-        , count(distinct client_key) as clients
+        period_type,
+        period_start,
+        geography_level,
+        geography_code,
+        intervention_code,
+        count(distinct client_key) as clients
     from {{ ref('qs8_structure_long') }}
     group by
-          period_type
-        , period_start
-        , geography_level
-        , geography_code
-        , intervention_code
+        period_type,
+        period_start,
+        geography_level,
+        geography_code,
+        intervention_code
 
 )
 
 select
-      cast(areas.period_type as {{ dbt.type_string() }}) as period_type
-    , cast(areas.period_start as date) as period_start
-    , cast(areas.period_end as date) as period_end
-    , cast(areas.geography_level as {{ dbt.type_string() }}) as geography_level
-    , cast(areas.geography_code as {{ dbt.type_string() }}) as geography_code
-    , cast(formal_set.intervention_code as {{ dbt.type_string() }}) as intervention_code
-    , cast(coalesce(receipts.clients, 0) as {{ dbt.type_bigint() }}) as clients
-    , cast(coalesce(receipts.clients, 0) > 0 as {{ dbt.type_boolean() }}) as delivered
+    cast(areas.period_type as {{ dbt.type_string() }}) as period_type,
+    cast(areas.period_start as date) as period_start,
+    cast(areas.period_end as date) as period_end,
+    cast(areas.geography_level as {{ dbt.type_string() }}) as geography_level,
+    cast(areas.geography_code as {{ dbt.type_string() }}) as geography_code,
+    cast(formal_set.intervention_code as {{ dbt.type_string() }}) as intervention_code,
+    cast(coalesce(receipts.clients, 0) as {{ dbt.type_bigint() }}) as clients,
+    cast(coalesce(receipts.clients, 0) > 0 as {{ dbt.type_boolean() }}) as delivered
 from areas
 cross join formal_set
 left join receipts
     on areas.period_type = receipts.period_type
-    and areas.period_start = receipts.period_start
-    and areas.geography_level = receipts.geography_level
-    and areas.geography_code = receipts.geography_code
-    and formal_set.intervention_code = receipts.intervention_code
+        and areas.period_start = receipts.period_start
+        and areas.geography_level = receipts.geography_level
+        and areas.geography_code = receipts.geography_code
+        and formal_set.intervention_code = receipts.intervention_code

@@ -1,7 +1,7 @@
-{#- Retention at 3 months by cohort month (calendar month of the journey start) x geography.
+{# Retention at 3 months by cohort month (calendar month of the journey start) x geography.
     Geography = the journey's first episode's provider, LA and region; national counts each journey once.
     Rows: every (cohort month, geography) with at least one journey start - no zero rows.
-    retention_rate = retained / (retained + not_retained); NULL when that denominator is 0 (all pending). -#}
+    retention_rate = retained / (retained + not_retained); NULL when that denominator is 0 (all pending). #}
 
 with journeys as (
     select
@@ -22,10 +22,10 @@ counted as (
         cohort_month,
         geography_level,
         geography_code,
-        count(*)                                                          as new_presentations,
-        sum(case when retention_status = 'retained' then 1 else 0 end)     as retained,
+        count(*) as new_presentations,
+        sum(case when retention_status = 'retained' then 1 else 0 end) as retained,
         sum(case when retention_status = 'not_retained' then 1 else 0 end) as not_retained,
-        sum(case when retention_status = 'pending' then 1 else 0 end)      as pending
+        sum(case when retention_status = 'pending' then 1 else 0 end) as pending
     from by_geography
     group by cohort_month, geography_level, geography_code
 )
@@ -35,8 +35,8 @@ select
     geography_level,
     geography_code,
     cast(new_presentations as {{ dbt.type_bigint() }}) as new_presentations,
-    cast(retained as {{ dbt.type_bigint() }})          as retained,
-    cast(not_retained as {{ dbt.type_bigint() }})      as not_retained,
-    cast(pending as {{ dbt.type_bigint() }})           as pending,
+    cast(retained as {{ dbt.type_bigint() }}) as retained,
+    cast(not_retained as {{ dbt.type_bigint() }}) as not_retained,
+    cast(pending as {{ dbt.type_bigint() }}) as pending,
     {{ safe_rate('retained', 'retained + not_retained') }} as retention_rate
 from counted

@@ -1,7 +1,7 @@
-{#- One row describing the snapshot ("data as of"): the reporting date, when the models were built (the dbt run's
+{# One row describing the snapshot ("data as of"): the reporting date, when the models were built (the dbt run's
     start, UTC), the pipeline version and pseudonymisation key fingerprint the pipeline recorded in
     ingest.pipeline_info, and the submission counts of marts.submissions. Every part is an aggregate or a scalar,
-    so there is exactly one row even on an empty warehouse. -#}
+    so there is exactly one row even on an empty warehouse. #}
 
 with as_of as (
     select max(as_of) as as_of from {{ ref('int_as_of') }}
@@ -10,15 +10,15 @@ with as_of as (
 pipeline as (
     select
         max(pipeline_version) as pipeline_version,
-        max(key_fingerprint)  as key_fingerprint
+        max(key_fingerprint) as key_fingerprint
     from {{ source('ingest', 'pipeline_info') }}
 ),
 
 counts as (
     select
         coalesce(sum(case when status in ('accepted', 'partially_accepted') then 1 else 0 end), 0)
-                  as submissions_accepted,
-        count(*)  as submissions_total
+            as submissions_accepted,
+        count(*) as submissions_total
     from {{ ref('submissions') }}
 )
 
@@ -27,8 +27,8 @@ select
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as built_at,
     pipeline.pipeline_version,
     pipeline.key_fingerprint,
-    cast(counts.submissions_accepted as {{ dbt.type_bigint() }})                            as submissions_accepted,
-    cast(counts.submissions_total as {{ dbt.type_bigint() }})                               as submissions_total
+    cast(counts.submissions_accepted as {{ dbt.type_bigint() }}) as submissions_accepted,
+    cast(counts.submissions_total as {{ dbt.type_bigint() }}) as submissions_total
 from as_of
 cross join pipeline
 cross join counts

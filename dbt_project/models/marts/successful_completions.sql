@@ -1,9 +1,9 @@
-{#- Successful completions that do not re-present within 6 months, deaths in treatment (measures.md v2), per
+{# Successful completions that do not re-present within 6 months, deaths in treatment (measures.md v2), per
     rolling 12-month window x geography x substance group. Counts are distinct clients in treatment at the unit
     in the window (completion_in_treatment); completed / completed_not_re_presented / died count only those
     clients (completion_completed, completion_died). substance_group 'all' plus one row per group with clients
     in treatment (the groups add up to 'all'); no row with in_treatment = 0.
-    rate = completed_not_re_presented / in_treatment. -#}
+    rate = completed_not_re_presented / in_treatment. #}
 
 with flags as (
     select
@@ -12,29 +12,43 @@ with flags as (
         it.geography_level,
         it.geography_code,
         it.substance_group,
-        case when completed.client_key is not null then 1 else 0 end            as completed,
-        case when completed.not_re_presented then 1 else 0 end                  as completed_not_re_presented,
-        case when died.client_key is not null then 1 else 0 end                 as died
+        case when completed.client_key is not null then 1 else 0 end as completed,
+        case when completed.not_re_presented then 1 else 0 end as completed_not_re_presented,
+        case when died.client_key is not null then 1 else 0 end as died
     from {{ ref('completion_in_treatment') }} as it
     left join {{ ref('completion_completed') }} as completed
         on it.period_end = completed.period_end
-       and it.geography_level = completed.geography_level
-       and it.geography_code = completed.geography_code
-       and it.client_key = completed.client_key
+            and it.geography_level = completed.geography_level
+            and it.geography_code = completed.geography_code
+            and it.client_key = completed.client_key
     left join {{ ref('completion_died') }} as died
         on it.period_end = died.period_end
-       and it.geography_level = died.geography_level
-       and it.geography_code = died.geography_code
-       and it.client_key = died.client_key
+            and it.geography_level = died.geography_level
+            and it.geography_code = died.geography_code
+            and it.client_key = died.client_key
 ),
 
 by_group as (
-    select period_start, period_end, geography_level, geography_code, 'all' as substance_group,
-           completed, completed_not_re_presented, died
+    select
+        period_start,
+        period_end,
+        geography_level,
+        geography_code,
+        'all' as substance_group,
+        completed,
+        completed_not_re_presented,
+        died
     from flags
     union all
-    select period_start, period_end, geography_level, geography_code, substance_group,
-           completed, completed_not_re_presented, died
+    select
+        period_start,
+        period_end,
+        geography_level,
+        geography_code,
+        substance_group,
+        completed,
+        completed_not_re_presented,
+        died
     from flags
     where substance_group is not null
 ),
@@ -46,24 +60,24 @@ counted as (
         geography_level,
         geography_code,
         substance_group,
-        count(*)                        as in_treatment,
-        sum(completed)                  as completed,
+        count(*) as in_treatment,
+        sum(completed) as completed,
         sum(completed_not_re_presented) as completed_not_re_presented,
-        sum(died)                       as died
+        sum(died) as died
     from by_group
     group by period_start, period_end, geography_level, geography_code, substance_group
 )
 
 select
-    cast(period_start as date)                                  as period_start,
-    cast(period_end as date)                                    as period_end,
-    cast(geography_level as {{ dbt.type_string() }})            as geography_level,
-    cast(geography_code as {{ dbt.type_string() }})             as geography_code,
-    cast(substance_group as {{ dbt.type_string() }})            as substance_group,
-    cast(in_treatment as {{ dbt.type_bigint() }})               as in_treatment,
-    cast(completed as {{ dbt.type_bigint() }})                  as completed,
+    cast(period_start as date) as period_start,
+    cast(period_end as date) as period_end,
+    cast(geography_level as {{ dbt.type_string() }}) as geography_level,
+    cast(geography_code as {{ dbt.type_string() }}) as geography_code,
+    cast(substance_group as {{ dbt.type_string() }}) as substance_group,
+    cast(in_treatment as {{ dbt.type_bigint() }}) as in_treatment,
+    cast(completed as {{ dbt.type_bigint() }}) as completed,
     cast(completed_not_re_presented as {{ dbt.type_bigint() }}) as completed_not_re_presented,
     cast(completed - completed_not_re_presented as {{ dbt.type_bigint() }}) as re_presented,
-    cast(died as {{ dbt.type_bigint() }})                       as died,
+    cast(died as {{ dbt.type_bigint() }}) as died,
     {{ safe_rate('completed_not_re_presented', 'in_treatment') }} as rate
 from counted

@@ -1,7 +1,7 @@
-{#- Transfer outcomes by month (calendar month of the transferring episode's DISD) x the transferring
+{# Transfer outcomes by month (calendar month of the transferring episode's DISD) x the transferring
     episode's geography (its provider, its LA, that LA's region); national counts each transfer once.
     Rows: every (month, geography) with at least one transfer - no zero rows.
-    pickup_rate = picked_up / (picked_up + lost); NULL when that denominator is 0 (all pending). -#}
+    pickup_rate = picked_up / (picked_up + lost); NULL when that denominator is 0 (all pending). #}
 
 with transfers as (
     select
@@ -23,10 +23,10 @@ counted as (
         month,
         geography_level,
         geography_code,
-        count(*)                                                    as transfers,
-        sum(case when outcome = 'picked_up' then 1 else 0 end)      as picked_up,
-        sum(case when outcome = 'lost' then 1 else 0 end)           as lost,
-        sum(case when outcome = 'pending' then 1 else 0 end)        as pending
+        count(*) as transfers,
+        sum(case when outcome = 'picked_up' then 1 else 0 end) as picked_up,
+        sum(case when outcome = 'lost' then 1 else 0 end) as lost,
+        sum(case when outcome = 'pending' then 1 else 0 end) as pending
     from by_geography
     group by month, geography_level, geography_code
 )
@@ -37,7 +37,7 @@ select
     geography_code,
     cast(transfers as {{ dbt.type_bigint() }}) as transfers,
     cast(picked_up as {{ dbt.type_bigint() }}) as picked_up,
-    cast(lost as {{ dbt.type_bigint() }})      as lost,
-    cast(pending as {{ dbt.type_bigint() }})   as pending,
+    cast(lost as {{ dbt.type_bigint() }}) as lost,
+    cast(pending as {{ dbt.type_bigint() }}) as pending,
     {{ safe_rate('picked_up', 'picked_up + lost') }} as pickup_rate
 from counted

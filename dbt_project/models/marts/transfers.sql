@@ -1,4 +1,4 @@
-{#- One row per transfer episode; rules in int_transfers. -#}
+{# One row per transfer episode; rules in int_transfers. #}
 
 select
     episode_key,

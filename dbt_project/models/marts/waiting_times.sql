@@ -1,10 +1,10 @@
-{#- Waits from referral to first intervention (measures.md v2 "Waiting times") by cohort month (calendar month
+{# Waits from referral to first intervention (measures.md v2 "Waiting times") by cohort month (calendar month
     of the journey start) x geography, counting journeys like retention_3_months: geography = the journey's
     first episode's provider, LA and region; national counts each journey once; a row for every (cohort month,
     geography) with at least one journey start.
     within_3_weeks: started with wait_days <= 21; over_3_weeks: started with wait_days > 21.
     share_within_3_weeks = within_3_weeks / started (NULL when none started); median_wait_days = the median of
-    wait_days over the started journeys (mean of the two middle values for an even count; NULL when none). -#}
+    wait_days over the started journeys (mean of the two middle values for an even count; NULL when none). #}
 
 with journeys as (
     select
@@ -28,27 +28,27 @@ counted as (
         cohort_month,
         geography_level,
         geography_code,
-        count(*)                                                                         as new_presentations,
-        sum(case when wait_status = 'started' then 1 else 0 end)                         as started,
+        count(*) as new_presentations,
+        sum(case when wait_status = 'started' then 1 else 0 end) as started,
         sum(case when started_wait_days <= {{ var('wait_target_days') }} then 1 else 0 end) as within_3_weeks,
-        sum(case when started_wait_days > {{ var('wait_target_days') }} then 1 else 0 end)  as over_3_weeks,
-        sum(case when wait_status = 'waiting' then 1 else 0 end)                         as waiting,
-        sum(case when wait_status = 'no_intervention' then 1 else 0 end)                 as no_intervention,
-        {{ median('started_wait_days') }}                                                as median_wait_days
+        sum(case when started_wait_days > {{ var('wait_target_days') }} then 1 else 0 end) as over_3_weeks,
+        sum(case when wait_status = 'waiting' then 1 else 0 end) as waiting,
+        sum(case when wait_status = 'no_intervention' then 1 else 0 end) as no_intervention,
+        {{ median('started_wait_days') }} as median_wait_days
     from by_geography
     group by cohort_month, geography_level, geography_code
 )
 
 select
     cohort_month,
-    cast(geography_level as {{ dbt.type_string() }})   as geography_level,
-    cast(geography_code as {{ dbt.type_string() }})    as geography_code,
+    cast(geography_level as {{ dbt.type_string() }}) as geography_level,
+    cast(geography_code as {{ dbt.type_string() }}) as geography_code,
     cast(new_presentations as {{ dbt.type_bigint() }}) as new_presentations,
-    cast(started as {{ dbt.type_bigint() }})           as started,
-    cast(within_3_weeks as {{ dbt.type_bigint() }})    as within_3_weeks,
-    cast(over_3_weeks as {{ dbt.type_bigint() }})      as over_3_weeks,
-    cast(waiting as {{ dbt.type_bigint() }})           as waiting,
-    cast(no_intervention as {{ dbt.type_bigint() }})   as no_intervention,
-    {{ safe_rate('within_3_weeks', 'started') }}       as share_within_3_weeks,
-    cast(median_wait_days as {{ type_double() }})      as median_wait_days
+    cast(started as {{ dbt.type_bigint() }}) as started,
+    cast(within_3_weeks as {{ dbt.type_bigint() }}) as within_3_weeks,
+    cast(over_3_weeks as {{ dbt.type_bigint() }}) as over_3_weeks,
+    cast(waiting as {{ dbt.type_bigint() }}) as waiting,
+    cast(no_intervention as {{ dbt.type_bigint() }}) as no_intervention,
+    {{ safe_rate('within_3_weeks', 'started') }} as share_within_3_weeks,
+    cast(median_wait_days as {{ type_double() }}) as median_wait_days
 from counted

@@ -1,7 +1,7 @@
-{#- One row per client-episode (AGNCY, EPISODID): the latest version.
+{# One row per client-episode (AGNCY, EPISODID): the latest version.
     Versioning (episode on its own): the row from the latest reporting month wins; within one file, the row
     with the highest source_line (then the highest submission_id, for determinism). An episode absent from a
-    later submission keeps its last version. Restricted: holds date_of_birth and sex. -#}
+    later submission keeps its last version. Restricted: holds date_of_birth and sex. #}
 
 with ranked as (
     select
@@ -9,7 +9,7 @@ with ranked as (
         {{ latest_version_rank(['provider_code', 'episode_id']) }} as version_rank
     from {{ ref('stg_submission_rows') }}
     where provider_code is not null
-      and episode_id is not null
+        and episode_id is not null
 )
 
 select

@@ -1,5 +1,5 @@
-{#- One row per intervention (AGNCY, EPISODID, MODID): the latest version, versioned on its own
-    (latest reporting month, then highest source_line, then highest submission_id). -#}
+{# One row per intervention (AGNCY, EPISODID, MODID): the latest version, versioned on its own
+    (latest reporting month, then highest source_line, then highest submission_id). #}
 
 with ranked as (
     select
@@ -7,8 +7,8 @@ with ranked as (
         {{ latest_version_rank(['provider_code', 'episode_id', 'modality_id']) }} as version_rank
     from {{ ref('stg_submission_rows') }}
     where provider_code is not null
-      and episode_id is not null
-      and modality_id is not null
+        and episode_id is not null
+        and modality_id is not null
 )
 
 select

@@ -1,7 +1,7 @@
-{#- One row per sub-intervention (AGNCY, EPISODID, MODID, SUBID): the latest version, versioned on its own
+{# One row per sub-intervention (AGNCY, EPISODID, MODID, SUBID): the latest version, versioned on its own
     (latest reporting month, then highest source_line, then highest submission_id).
     intervention_type is MODAL as carried on the winning sub-intervention row (so it always agrees with the
-    SUBINT code it was validated against). -#}
+    SUBINT code it was validated against). #}
 
 with ranked as (
     select
@@ -9,9 +9,9 @@ with ranked as (
         {{ latest_version_rank(['provider_code', 'episode_id', 'modality_id', 'sub_id']) }} as version_rank
     from {{ ref('stg_submission_rows') }}
     where provider_code is not null
-      and episode_id is not null
-      and modality_id is not null
-      and sub_id is not null
+        and episode_id is not null
+        and modality_id is not null
+        and sub_id is not null
 )
 
 select

@@ -1,4 +1,4 @@
-{#- Row-level invariant: `expression` must be true on every row (rows where it is false or NULL fail). -#}
+{# Row-level invariant: `expression` must be true on every row (rows where it is false or NULL fail). #}
 {% test expression_is_true(model, expression) %}
 select *
 from {{ model }}

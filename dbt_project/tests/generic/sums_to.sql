@@ -1,4 +1,4 @@
-{#- The listed parts add up to the total column on every row (e.g. retained + not_retained + pending). -#}
+{# The listed parts add up to the total column on every row (e.g. retained + not_retained + pending). #}
 {% test sums_to(model, column_name, parts) %}
 select {{ column_name }}, {{ parts | join(' + ') }} as parts_total
 from {{ model }}

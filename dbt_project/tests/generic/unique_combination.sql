@@ -1,4 +1,4 @@
-{#- The combination of `columns` is unique (a composite grain key). -#}
+{# The combination of `columns` is unique (a composite grain key). #}
 {% test unique_combination(model, columns) %}
 select {{ columns | join(', ') }}, count(*) as n_rows
 from {{ model }}

@@ -1,15 +1,13 @@
-/*
-    QS8 structure - the areas measured (measures.md): one row per (period, LA or region) with clients in
+{# QS8 structure - the areas measured (measures.md): one row per (period, LA or region) with clients in
     treatment in the period, i.e. the LA/region units of the QS8 (a) denominator. Z00B is an area at both
-    levels. Shared by marts.qs8_structure (a row per formal code) and qs8_structure_menu (full-menu flag).
-*/
+    levels. Shared by marts.qs8_structure (a row per formal code) and qs8_structure_menu (full-menu flag). #}
 
 select distinct
-      period_type
-    , period_start
-    , period_end
-    , complete
-    , geography_level
-    , geography_code
+    period_type,
+    period_start,
+    period_end,
+    complete,
+    geography_level,
+    geography_code
 from {{ ref('qs8a_denominator') }}
 where geography_level in ('la', 'region')

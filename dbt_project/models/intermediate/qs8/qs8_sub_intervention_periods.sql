@@ -1,5 +1,4 @@
-/*
-    Sub-interventions of the QS8 code sets x the periods they overlap (measures.md).
+{# Sub-interventions of the QS8 code sets x the periods they overlap (measures.md).
 
     A sub-intervention overlaps period P when its interval [SUBST, effective end] meets P, i.e.
     SUBST <= measure_end and effective_end >= P.start, where effective_end = coalesce(SUBEND, MODEND, DISD, as_of)
@@ -13,74 +12,81 @@
       in either set are kept, flagged per set.
     - The episode carrying the sub-intervention is NOT required here to be in treatment in P: with valid data
       [SUBST, effective end] lies within [TRIAGED, DISD] so it always is; the per-unit numerators additionally
-      require the client to be in that unit's denominator (see qs8a_numerator, qs8b_numerator).
-*/
+      require the client to be in that unit's denominator (see qs8a_numerator, qs8b_numerator). #}
 
 with periods as (
 
     select *
     from {{ ref('qs8_periods') }}
 
-)
+),
 
-, formal_set as (
+formal_set as (
 
     select distinct sub_intervention_code
     from {{ ref('formal_psychosocial_set') }}
 
-)
+),
 
-, psychological_set as (
+psychological_set as (
 
     select distinct sub_intervention_code
     from {{ ref('psychological_treatment_set') }}
 
-)
+),
 
-, codes as (
+codes as (
 
     select
-          codes.sub_intervention_code
-        , max(case when codes.in_formal_set = 1 then 1 else 0 end) = 1 as in_formal_set
-        , max(case when codes.in_psychological_set = 1 then 1 else 0 end) = 1 as in_psychological_set
+        codes.sub_intervention_code,
+        max(case when codes.in_formal_set = 1 then 1 else 0 end) = 1 as in_formal_set,
+        max(case when codes.in_psychological_set = 1 then 1 else 0 end) = 1 as in_psychological_set
     from (
-        select sub_intervention_code, 1 as in_formal_set, 0 as in_psychological_set from formal_set
+        select
+            sub_intervention_code,
+            1 as in_formal_set,
+            0 as in_psychological_set
+        from formal_set
         union all
-        select sub_intervention_code, 0 as in_formal_set, 1 as in_psychological_set from psychological_set
+        select
+            sub_intervention_code,
+            0 as in_formal_set,
+            1 as in_psychological_set
+        from psychological_set
     ) as codes
     group by codes.sub_intervention_code
 
-)
+),
 
-, episodes as (
+episodes as (
 
     select
-          episode_key
-        , client_key
-        , provider_code
-        , la_code
-        , region_code
+        episode_key,
+        client_key,
+        provider_code,
+        la_code,
+        region_code
     from {{ ref('int_episodes') }}
     where triage_date is not null
-      and client_key is not null
+        and client_key is not null
 
-)
+),
 
-, sub_interventions as (
+sub_interventions as (
 
     select
-          sub.episode_key
-        , sub.modality_id
-        , sub.sub_id
-        , sub.sub_intervention_code
-        , sub.sub_start
-        , sub.effective_end
-        , episodes.client_key
-        , episodes.provider_code
-        , episodes.la_code
-        , episodes.region_code
-        , codes.in_formal_set
-        , codes.in_psychological_set
+        sub.episode_key,
+        sub.modality_id,
+        sub.sub_id,
+        sub.sub_intervention_code,
+        sub.sub_start,
+        sub.effective_end,
+        episodes.client_key,
+        episodes.provider_code,
+        episodes.la_code,
+        episodes.region_code,
+        codes.in_formal_set,
+        codes.in_psychological_set
     from {{ ref('int_sub_interventions') }} as sub
     inner join episodes
         on sub.episode_key = episodes.episode_key
@@ -91,24 +97,24 @@ with periods as (
 )
 
 select
-      periods.period_type
-    , periods.period_start
-    , periods.period_end
-    , periods.measure_end
-    , periods.complete
-    , sub_interventions.episode_key
-    , sub_interventions.modality_id
-    , sub_interventions.sub_id
-    , sub_interventions.sub_intervention_code
-    , sub_interventions.sub_start
-    , sub_interventions.effective_end
-    , sub_interventions.client_key
-    , sub_interventions.provider_code
-    , sub_interventions.la_code
-    , sub_interventions.region_code
-    , cast(sub_interventions.in_formal_set as {{ dbt.type_boolean() }}) as in_formal_set
-    , cast(sub_interventions.in_psychological_set as {{ dbt.type_boolean() }}) as in_psychological_set
+    periods.period_type,
+    periods.period_start,
+    periods.period_end,
+    periods.measure_end,
+    periods.complete,
+    sub_interventions.episode_key,
+    sub_interventions.modality_id,
+    sub_interventions.sub_id,
+    sub_interventions.sub_intervention_code,
+    sub_interventions.sub_start,
+    sub_interventions.effective_end,
+    sub_interventions.client_key,
+    sub_interventions.provider_code,
+    sub_interventions.la_code,
+    sub_interventions.region_code,
+    cast(sub_interventions.in_formal_set as {{ dbt.type_boolean() }}) as in_formal_set,
+    cast(sub_interventions.in_psychological_set as {{ dbt.type_boolean() }}) as in_psychological_set
 from sub_interventions
 inner join periods
     on sub_interventions.sub_start <= periods.measure_end
-    and sub_interventions.effective_end >= periods.period_start
+        and sub_interventions.effective_end >= periods.period_start

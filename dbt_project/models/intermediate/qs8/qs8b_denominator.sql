@@ -1,10 +1,8 @@
-/*
-    QS8 (b) denominator: clients in treatment in P with DEPANX = 'Y' on an in-treatment episode in P.
+{# QS8 (b) denominator: clients in treatment in P with DEPANX = 'Y' on an in-treatment episode in P.
 
     The DEPANX = 'Y' episode must itself be in treatment in P (a flag on an episode discharged before P, or
     triaged after it, does not qualify the client even if another episode is in treatment in P). Per unit, that
-    qualifying episode must belong to the unit; nationally each client counts once.
-*/
+    qualifying episode must belong to the unit; nationally each client counts once. #}
 
 with qualifying_episodes as (
 
@@ -12,9 +10,9 @@ with qualifying_episodes as (
     from {{ ref('qs8_episode_periods') }}
     where dep_anx = 'Y'
 
-)
+),
 
-, by_geography as (
+by_geography as (
 
     {{ qs8_geography_rows(
         'qualifying_episodes',
@@ -24,11 +22,11 @@ with qualifying_episodes as (
 )
 
 select distinct
-      period_type
-    , period_start
-    , period_end
-    , complete
-    , geography_level
-    , geography_code
-    , client_key
+    period_type,
+    period_start,
+    period_end,
+    complete,
+    geography_level,
+    geography_code,
+    client_key
 from by_geography

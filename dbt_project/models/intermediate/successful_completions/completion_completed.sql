@@ -1,11 +1,11 @@
-{#- Successful completions per 12-month window and geography unit, at client grain (measures.md v2, completed).
+{# Successful completions per 12-month window and geography unit, at client grain (measures.md v2, completed).
     A journey counts in window W = [period_start, period_end] when it ended in W (period_start <= end_date <=
     period_end) with exit group 'successful completion'. It counts at the units of its EXIT episode (the one that
     gives its exit reason, int_journeys.exit_episode_key): that episode's provider, its LA and that LA's region
     (not the journey's first episode); nationally always.
     not_re_presented = at least one such journey of the client at U in W has re_presented = false.
     One row per (period_end, geography_level, geography_code, client_key). The mart keeps only clients also in
-    treatment at U in W (always true for gated data: the exit episode itself overlaps W). -#}
+    treatment at U in W (always true for gated data: the exit episode itself overlaps W). #}
 
 with completions as (
     select
@@ -19,7 +19,7 @@ with completions as (
     from {{ ref('int_journeys') }} as journeys
     inner join {{ ref('completion_windows') }} as windows
         on journeys.end_date >= windows.period_start
-       and journeys.end_date <= windows.period_end
+            and journeys.end_date <= windows.period_end
     inner join {{ ref('int_episodes') }} as exit_episode
         on journeys.exit_episode_key = exit_episode.episode_key
     left join {{ ref('completion_re_presentation') }} as re_presentation
@@ -35,8 +35,8 @@ select
     period_start,
     period_end,
     cast(geography_level as {{ dbt.type_string() }}) as geography_level,
-    cast(geography_code as {{ dbt.type_string() }})  as geography_code,
+    cast(geography_code as {{ dbt.type_string() }}) as geography_code,
     client_key,
-    max(not_re_presented) = 1                        as not_re_presented
+    max(not_re_presented) = 1 as not_re_presented
 from by_geography
 group by period_start, period_end, geography_level, geography_code, client_key

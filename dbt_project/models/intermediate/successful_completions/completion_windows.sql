@@ -1,9 +1,9 @@
-{#- The rolling 12-month windows of the successful-completions indicator (measures.md v2).
+{# The rolling 12-month windows of the successful-completions indicator (measures.md v2).
     period_end E: every month end from the earliest reporting month among the run's accepted (or partially
     accepted) submissions up to the month six months before the as_of month, so every completion in a window
     has had its full 6 months to re-present. Window W = [first day of the month 11 months before E's month, E].
     No row when the run's first reporting month is later than as_of's month - 6 (not enough history yet).
-    Portable: a digits cross-join spine and dbt.dateadd / date_trunc / last_day; no series function. -#}
+    Portable: a digits cross-join spine and dbt.dateadd / date_trunc / last_day; no series function. #}
 
 with first_month as (
     select min({{ month_start('reporting_month') }}) as first_month_start
@@ -19,7 +19,7 @@ anchors as (
     from first_month
     cross join {{ ref('int_as_of') }} as as_of
     where first_month.first_month_start is not null
-      and as_of.as_of is not null
+        and as_of.as_of is not null
 ),
 
 spine as (
@@ -35,5 +35,5 @@ months as (
 
 select
     cast({{ dbt.dateadd('month', -11, 'month_start') }} as date) as period_start,
-    {{ month_end('month_start') }}                              as period_end
+    {{ month_end('month_start') }} as period_end
 from months

@@ -1,4 +1,4 @@
-{#- The wait from referral to first intervention, one row per journey (measures.md v2 "Per journey").
+{# The wait from referral to first intervention, one row per journey (measures.md v2 "Per journey").
     referral_date           = REFLD of the journey's first episode (first by (triage_date, provider_code,
                               episode_id)).
     first_intervention_date = the earliest MODST over the latest versions of all interventions (any type) of all
@@ -6,15 +6,20 @@
     wait_days               = first_intervention_date - referral_date (NULL without an intervention): the clock
                               runs from the journey's first referral across all its episodes.
     wait_status             = started when there is a first intervention; else no_intervention when the journey
-                              has ended; else waiting. -#}
+                              has ended; else waiting. #}
 
 with journey_episodes as (
-    select journey_key, episode_key, episode_seq_in_journey
+    select
+        journey_key,
+        episode_key,
+        episode_seq_in_journey
     from {{ ref('int_journey_episodes') }}
 ),
 
 first_referral as (
-    select je.journey_key, e.referral_date
+    select
+        je.journey_key,
+        e.referral_date
     from journey_episodes as je
     inner join {{ ref('int_episodes') }} as e
         on je.episode_key = e.episode_key
@@ -22,7 +27,9 @@ first_referral as (
 ),
 
 first_intervention as (
-    select je.journey_key, min(i.modality_start) as first_intervention_date
+    select
+        je.journey_key,
+        min(i.modality_start) as first_intervention_date
     from journey_episodes as je
     inner join {{ ref('stg_interventions') }} as i
         on je.episode_key = i.episode_key
@@ -30,7 +37,9 @@ first_intervention as (
 ),
 
 journeys as (
-    select journey_key, end_date
+    select
+        journey_key,
+        end_date
     from {{ ref('int_journeys') }}
 )
 
@@ -38,13 +47,15 @@ select
     journeys.journey_key,
     first_referral.referral_date,
     first_intervention.first_intervention_date,
-    cast({{ days_between('first_referral.referral_date', 'first_intervention.first_intervention_date') }}
-        as {{ dbt.type_bigint() }})                                      as wait_days,
+    cast(
+        {{ days_between('first_referral.referral_date', 'first_intervention.first_intervention_date') }}
+        as {{ dbt.type_bigint() }}
+    ) as wait_days,
     case
         when first_intervention.first_intervention_date is not null then 'started'
         when journeys.end_date is not null then 'no_intervention'
         else 'waiting'
-    end                                                                  as wait_status
+    end as wait_status
 from journeys
 inner join first_referral
     on journeys.journey_key = first_referral.journey_key
