@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml requirements.lock
 # The dbt manifest, prepared the dagster-dbt way whenever the dbt project changes (not at every import).
 MANIFEST := dbt_project/target/manifest.json
 $(MANIFEST): $(STAMP) $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print 2>/dev/null) $(wildcard seeds/*.csv seeds/*.yml)
-	$(BIN)/dagster-dbt project prepare-and-package --file orchestration/dbt_project.py
+	$(BIN)/dagster-dbt project prepare-and-package --file orchestration/defs/dbt_manifest.py
 	@touch $(MANIFEST)
 
 setup: $(STAMP) $(MANIFEST)

@@ -13,8 +13,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.generate import generate
 from orchestration.ingest.landing import discover
+from orchestration.synthetic import generate
 
 SEED = 1
 WAREHOUSE_NAME = "warehouse.duckdb"

@@ -1,7 +1,7 @@
 """The quality gate (one GX pass over every pending submission) vs its floor, and its cost per file.
 
 ``run`` (stage ``gate``): every submission of a national month, ingested and waiting to be gated. The floor is
-``orchestration.gate.bench.plain_sql_checks``: the same rule queries run once each in plain DuckDB SQL over all
+``benchmarks.gate_floor.plain_sql_checks``: the same rule queries run once each in plain DuckDB SQL over all
 pending rows, failing rows inserted into a scratch table. Both sides run on their own copy of the same ingested
 warehouse, in a fresh process; GX's import and context creation are inside the gate's timed work (every pipeline
 run pays them once), and the verdict is on that run. A third run imports GX in the untimed setup, to show what the
@@ -59,7 +59,7 @@ con.close()
 RESULT = {'rows': rows, 'submissions': len(subs), 'quarantined': quarantined, 'statuses': statuses}
 """
 
-FLOOR_IMPORTS = "from orchestration.gate.bench import plain_sql_checks"
+FLOOR_IMPORTS = "from benchmarks.gate_floor import plain_sql_checks"
 GATE_IMPORTS = "from orchestration.gate import gate_submissions"
 
 
@@ -89,8 +89,10 @@ def run(work: Path, dataset: data.DataSet, repeat: int = 1) -> tuple[str, list[V
 
 
 _SYNTHETIC = """
+import sys
 import duckdb
-from orchestration.gate.synthetic import insert_rows
+sys.path.insert(0, 'tests')  # the tests' clean-row builder (tests/gate_rows.py); the subprocess runs at the root
+from gate_rows import insert_rows
 from orchestration.warehouse import ensure_schema
 con = duckdb.connect({database!r})
 ensure_schema(con)

@@ -25,7 +25,7 @@ def _fail(message: str, code: int = 1) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from orchestration.generate import generate
+    from orchestration.synthetic import generate
 
     with Progress(transient=True) as bar:
         task = bar.add_task("generating submissions", total=None)
@@ -51,7 +51,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from orchestration.resources import parse_as_of
+    from orchestration.settings import parse_as_of
 
     for flag, env in (
         ("landing", "JOURNEYS_LANDING"),
@@ -130,7 +130,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from orchestration.resources import ENGINES  # imported here: main() sets the signal handlers first
+    from orchestration.settings import ENGINES
 
     parser = argparse.ArgumentParser(prog="journeys", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)

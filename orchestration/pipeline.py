@@ -11,7 +11,7 @@ from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
 from dagster._core.events import RunFailureReason
 from dagster._core.utils import make_new_run_id
 
-from orchestration.partitions import full_range_tags
+from orchestration.defs.partitions import full_range_tags
 from orchestration.progress import run_config
 from orchestration.runs import Owner
 
@@ -49,8 +49,8 @@ def run_pipeline(
     The run records its process (pid, host) as tags; waiting for the writer slot is visible and bounded
     (:mod:`orchestration.writer_wait`). SIGINT / SIGTERM end the run as failed with its slot freed and raise
     :class:`RunInterrupted`."""
-    from orchestration.assets.dbt_invocation import stop_running_dbt
     from orchestration.definitions import defs
+    from orchestration.defs.assets.dbt_invocation import stop_running_dbt
     from orchestration.settings import paths
     from orchestration.writer_wait import writer_wait
 

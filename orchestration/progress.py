@@ -35,7 +35,7 @@ _DBT_EVENTS = ("ASSET_MATERIALIZATION", "ASSET_CHECK_EVALUATION", "ASSET_OBSERVA
 
 def dbt_node_count() -> int | None:
     """Models, seeds, snapshots and data tests in the dbt manifest: what one ``dbt build`` of the project runs."""
-    from orchestration.dbt_project import dbt_project
+    from orchestration.defs.dbt_manifest import dbt_project
 
     try:
         nodes = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))["nodes"].values()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import os
 import warnings
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -13,6 +15,8 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
 DEV_PSEUDONYM_KEY = "journeys-development-key-not-for-real-data"
+
+ENGINES = ("duckdb", "spark")  # dbt targets in dbt_project/profiles.yml (duckdb = target dev)
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,19 @@ def paths(
         publications=Path(publications or os.environ.get("JOURNEYS_PUBLICATIONS", "data/publications")).absolute(),
         reports=Path(reports or os.environ.get("JOURNEYS_REPORTS", "data/reports")).absolute(),
     )
+
+
+def parse_as_of(value: str | None) -> date | None:
+    """An explicit reporting date must be a month end (anything else is a usage error)."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"--as-of {value!r} is not a date in YYYY-MM-DD form") from exc
+    if day.day != calendar.monthrange(day.year, day.month)[1]:
+        raise ValueError(f"--as-of {value} is not a month end; use the last day of a month, e.g. 2025-06-30")
+    return day
 
 
 def pseudonym_key() -> bytes:

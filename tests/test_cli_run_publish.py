@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.generate import generate
+from orchestration.synthetic import generate
 
 from factories import journeys_env
 

@@ -21,8 +21,8 @@ import duckdb
 import pytest
 from dagster import AssetSelection
 
-from orchestration.generate import generate
 from orchestration.settings import PROJECT_ROOT
+from orchestration.synthetic import generate
 
 from factories import journeys_env
 

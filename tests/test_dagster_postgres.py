@@ -23,11 +23,11 @@ import psycopg2
 import pytest
 from dagster import DagsterInstance, build_sensor_context
 
-from orchestration.automation import landing_sensor
 from orchestration.cli import main
-from orchestration.generate import generate
+from orchestration.defs.automation import landing_sensor
 from orchestration.progress import run_config
 from orchestration.settings import PROJECT_ROOT
+from orchestration.synthetic import generate
 
 from factories import environ, journeys_places
 

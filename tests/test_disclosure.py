@@ -31,7 +31,7 @@ from test_publication import MARTS_DDL
 
 from orchestration.publication import publish_all_regions
 from orchestration.publication.audit import determined_cells
-from orchestration.publication.reference import ENGLAND_CODE
+from orchestration.publication.regions import ENGLAND_CODE
 from orchestration.publication.tables import ALL_TABLES, MartTable, Rate
 
 # Percentages whose denominator is the sum of the numerator and one other count (a / (a + b)); the others are

@@ -11,10 +11,11 @@ import pytest
 
 from orchestration.gate import GateError, gate_submissions, pending_submissions, run_gate
 from orchestration.gate import gate as gate_module
-from orchestration.gate.batches import batch_views, load_reference_tables
+from orchestration.gate.batch_relations import batch_views, load_reference_tables
 from orchestration.gate.rules import gate_rules
-from orchestration.gate.synthetic import insert_rows, register
 from orchestration.warehouse import ensure_schema
+
+from gate_rows import insert_rows, register
 
 
 def _break(con: duckdb.DuckDBPyConnection, sid: int, sql: str, where: str) -> None:

@@ -15,8 +15,9 @@ import pytest
 
 from orchestration.gate import run_gate
 from orchestration.gate.rules import gate_rules, suite_rules
-from orchestration.gate.synthetic import insert_rows, register
 from orchestration.warehouse import ensure_schema
+
+from gate_rows import insert_rows, register
 
 EPISODES = 600
 SID = 1

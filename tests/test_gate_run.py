@@ -8,8 +8,9 @@ import duckdb
 import pytest
 
 from orchestration.gate import GateError, run_gate
-from orchestration.gate.synthetic import insert_rows, register
 from orchestration.warehouse import ensure_schema
+
+from gate_rows import insert_rows, register
 
 
 @pytest.fixture

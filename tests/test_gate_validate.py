@@ -11,8 +11,9 @@ import pytest
 
 from orchestration.gate import run_gate, validate_files
 from orchestration.gate.rules import gate_rules
-from orchestration.gate.synthetic import insert_rows
 from orchestration.warehouse import SUBMISSION_COLUMNS, ensure_schema
+
+from gate_rows import insert_rows
 
 
 def _write_csv(path: Path, rows: int, *updates: str) -> Path:
@@ -99,7 +100,7 @@ def _fault_rules() -> dict[str, set[str]]:
 
 
 def test_every_generated_fault_is_quarantined_by_its_rule(tmp_path: Path) -> None:
-    generate = pytest.importorskip("orchestration.generate").generate
+    generate = pytest.importorskip("orchestration.synthetic").generate
     ingest_landing = pytest.importorskip("orchestration.ingest.run").ingest_landing
     generate(tmp_path, clients=300, providers=1, start="2025-05", end="2025-06", seed=11, error_rate=0.03)
     con = duckdb.connect(":memory:")

@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.generate import FAULT_KINDS, GenerateSummary, generate
 from orchestration.settings import PROJECT_ROOT, SEEDS_DIR
+from orchestration.synthetic import FAULT_KINDS, GenerateSummary, generate
 from orchestration.warehouse import SUBMISSION_COLUMNS
 
 COLUMNS = [name.upper() for name in SUBMISSION_COLUMNS]  # the format, as the loader knows it
@@ -573,12 +573,12 @@ def test_corrections_and_vanishing_records(rows: duckdb.DuckDBPyConnection) -> N
 
 def test_naive_monthly_rendering_matches_segments() -> None:
     """The segment shortcut (render once per change month) equals rendering every month from scratch."""
-    from orchestration.generate.geography import build_geography
-    from orchestration.generate.histories import HistorySimulator
-    from orchestration.generate.randomness import derive_rng
-    from orchestration.generate.reference import load_reference
-    from orchestration.generate.snapshots import SnapshotRenderer
-    from orchestration.generate.window import Horizon
+    from orchestration.synthetic.data_window import Horizon
+    from orchestration.synthetic.geography import build_geography
+    from orchestration.synthetic.histories import HistorySimulator
+    from orchestration.synthetic.randomness import derive_rng
+    from orchestration.synthetic.seed_codes import load_reference
+    from orchestration.synthetic.snapshots import SnapshotRenderer
 
     reference = load_reference()
     geography = build_geography(reference, 4, 5)
@@ -658,7 +658,7 @@ def test_memory_stays_bounded_in_a_larger_run(tmp_path: Path) -> None:
         import json, resource, sys
         from pathlib import Path
         sys.path.insert(0, {str(PROJECT_ROOT)!r})
-        from orchestration.generate import generate
+        from orchestration.synthetic import generate
         summary = generate(Path({str(tmp_path / "big")!r}), clients=15000, providers=20, start="2025-01",
                            end="2025-12", seed=1, flush_bytes=8 * 1024 * 1024, workers=1)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -161,7 +161,7 @@ def test_hostile_files_are_rejected_with_a_reason_and_nothing_loaded(
 
 
 def test_files_rejected_before_the_gate_get_a_provider_report(tmp_path: Path, landing: Path) -> None:
-    from orchestration.assets.ingest import write_reports
+    from orchestration.defs.assets.gate_assets import write_reports
     from orchestration.warehouse import connect
 
     (landing / "bad name';x.csv").write_text("x")

@@ -23,9 +23,9 @@ import duckdb
 import pytest
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
-from orchestration.generate import generate
 from orchestration.runs import PID_TAG
 from orchestration.settings import PROJECT_ROOT
+from orchestration.synthetic import generate
 from orchestration.warehouse import WRITER_POOL
 
 JOURNEYS = str(Path(sys.executable).parent / "journeys")

@@ -15,11 +15,11 @@ import duckdb
 import pytest
 from dagster import DagsterInstance, SkipReason, build_schedule_context, build_sensor_context
 
-from orchestration.automation import landing_sensor, regional_publication_schedule
-from orchestration.generate import generate
+from orchestration.defs.automation import landing_sensor, regional_publication_schedule
 from orchestration.pipeline import run_pipeline
 from orchestration.progress import run_config
 from orchestration.serving import FORBIDDEN_COLUMNS
+from orchestration.synthetic import generate
 
 MARTS = (
     "episodes", "journeys", "transfers", "retention_3_months", "transfer_outcomes", "qs8_measures",
@@ -127,7 +127,7 @@ def test_attacker_recovers_nothing_from_the_generated_runs_packs(env: dict[str, 
     from test_disclosure import attack, regions_of
 
     from orchestration.publication import publish_all_regions
-    from orchestration.publication.reference import DEFAULT_LA_REGIONS
+    from orchestration.publication.regions import DEFAULT_LA_REGIONS
 
     out = env["JOURNEYS_PUBLICATIONS"] / "attack"
     with duckdb.connect(str(env["JOURNEYS_SERVING"]), read_only=True) as con:

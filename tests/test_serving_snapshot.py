@@ -23,13 +23,13 @@ import duckdb
 import pytest
 from dagster import DagsterInstance
 
-from orchestration.generate import generate
 from orchestration.pipeline import run_pipeline
 from orchestration.progress import run_config
 from orchestration.pseudonymise import key_fingerprint
 from orchestration.serving import ServingRefusedError, publish_snapshot
 from orchestration.serving_docs import docs_path, publish_docs
 from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.synthetic import generate
 
 JOURNEYS = str(Path(sys.executable).parent / "journeys")
 KEY = "serving-test-pseudonym-key-5d1e"

@@ -18,10 +18,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.assets.serving import MARTS
+from orchestration.defs.assets.serving_assets import MARTS
 from orchestration.export_parquet import INSTALL_JAVA, RESTRICTED, require_spark
-from orchestration.generate import generate
 from orchestration.pipeline import run_pipeline
+from orchestration.synthetic import generate
 
 from factories import environ, journeys_places
 

@@ -18,7 +18,7 @@ from orchestration.gate.gate import (
     run_gate,
 )
 from orchestration.gate.marts import SanityResult, run_marts_sanity
-from orchestration.gate.report import render_report, render_reports
+from orchestration.gate.provider_feedback import render_report, render_reports
 from orchestration.gate.validate import FileValidation, validate_files
 
 __all__ = [

@@ -3,7 +3,7 @@
 Order of work (all SQL runs inside DuckDB; GX reads through cursors of ``con``, see :mod:`.gx_duckdb`):
 
 1. code lists from ``seeds/`` into ``gate.ref_*``; the batch relations spanning all the submissions
-   (:mod:`.batches`: ``submission_id`` and the file's context are columns, every rule partitions by submission);
+   (:mod:`.batch_relations`: ``submission_id`` and the file's context are columns, every rule partitions by submission);
 2. GX validates each gate suite (``expectations/*.json``) once per batch relation: per rule, the number of failing
    rows summed over all the submissions;
 3. one transaction for all the submissions: their earlier ``quarantine.rows`` / ``gate.rule_results`` are replaced
@@ -32,7 +32,7 @@ from typing import Any
 
 import duckdb
 
-from orchestration.gate.batches import BatchViews, batch_views, load_reference_tables
+from orchestration.gate.batch_relations import BatchViews, batch_views, load_reference_tables
 from orchestration.gate.rules import GATE_SUITES, Rule, gate_rules
 from orchestration.gate.verdict import FILE_REJECTED, Verdict
 

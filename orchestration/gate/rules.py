@@ -7,7 +7,7 @@ Every expectation carries its rule in ``meta``:
   ``severity`` field says the same (``critical`` / ``warning``);
 - ``scope``: ``row`` (failing rows are quarantined), ``file`` (the file is rejected) or ``table`` (marts sanity);
 - ``what_to_fix``: the provider-facing instruction;
-- ``batch`` (gate suites): which gate relation ``{batch}`` stands for (see :mod:`.batches`), or
+- ``batch`` (gate suites): which gate relation ``{batch}`` stands for (see :mod:`.batch_relations`), or
   ``tables`` (marts sanity): the marts tables the expectation runs on (``"*"`` = every table in schema marts).
 
 A rule is defined once: the gate validates the suite with GX, and the rows it quarantines are the rows of the very

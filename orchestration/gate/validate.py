@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.gate.gate import GateOutcome, gate_submissions
-from orchestration.gate.report import render_reports
+from orchestration.gate.provider_feedback import render_reports
 from orchestration.ingest import submissions_log
 from orchestration.ingest.errors import FileRejected
 from orchestration.ingest.landing import LandingFile

@@ -53,8 +53,8 @@ from orchestration.publication.charts import Series, bar_chart, line_chart
 from orchestration.publication.guard import AttributorError, assert_no_attributors
 from orchestration.publication.pack import PackSummary, publish_all_regions, publish_region_pack, regions_with_data
 from orchestration.publication.release import ReleaseInfo
+from orchestration.publication.reporting_window import PublicationError, latest_complete_month
 from orchestration.publication.suppression import SuppressionError, suppress_cells
-from orchestration.publication.window import PublicationError, latest_complete_month
 
 __all__ = [
     "AttributorError",

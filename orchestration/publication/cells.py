@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 import duckdb
 
-from orchestration.publication.reference import ENGLAND_CODE, ENGLAND_NAME, GEO_TABLE
+from orchestration.publication.regions import ENGLAND_CODE, ENGLAND_NAME, GEO_TABLE
+from orchestration.publication.reporting_window import Window, month_end
 from orchestration.publication.sqltext import date_literal, quote
 from orchestration.publication.suppression import suppress_cells
 from orchestration.publication.tables import (
@@ -27,7 +28,6 @@ from orchestration.publication.tables import (
     rate_input_sets,
     row_identities,
 )
-from orchestration.publication.window import Window, month_end
 
 CELLS_TABLE = "_pub_cells"
 SUPPRESSED_TABLE = "_pub_suppressed"

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import settings
-from orchestration.publication import reference
+from orchestration.publication import regions
 from orchestration.publication.atomic_dir import replace_directory
 from orchestration.publication.cells import (
     build_suppressed_cells,
@@ -22,17 +22,17 @@ from orchestration.publication.cells import (
 )
 from orchestration.publication.dictionary import DICTIONARY_FILE, write_dictionary
 from orchestration.publication.guard import assert_no_attributors
+from orchestration.publication.pack_page import PACK_FORMAT, FileFacts, PackFacts, generator, render_index
 from orchestration.publication.release import ReleaseInfo, release_dates
-from orchestration.publication.report import PACK_FORMAT, FileFacts, PackFacts, generator, render_index
-from orchestration.publication.suppression import PRIMARY_MAX, PRIMARY_MIN
-from orchestration.publication.tables import ALL_TABLES, V1_TABLES, MartTable, published_columns
-from orchestration.publication.window import (
+from orchestration.publication.reporting_window import (
     PublicationError,
     Window,
     first_of_month,
     latest_complete_month,
     month_end,
 )
+from orchestration.publication.suppression import PRIMARY_MAX, PRIMARY_MIN
+from orchestration.publication.tables import ALL_TABLES, V1_TABLES, MartTable, published_columns
 
 REQUIRED_MARTS = tuple(t.name for t in V1_TABLES)
 
@@ -140,7 +140,7 @@ def _manifest(facts: PackFacts, files: list[FileFacts], directory: Path) -> dict
             "contact": release.contact,
         },
         "geographies": {
-            "national": reference.ENGLAND_CODE,
+            "national": regions.ENGLAND_CODE,
             "region": facts.region_code,
             "region_has_data": facts.region_has_data,
             "las": facts.las_with_data,
@@ -175,7 +175,7 @@ def _geographies(
         with seen as ({seen})
         select g.la_code, exists (select 1 from seen where geography_level = 'la' and geography_code = g.la_code),
                exists (select 1 from seen where geography_level = 'region' and geography_code = $region)
-        from {reference.GEO_TABLE} as g
+        from {regions.GEO_TABLE} as g
         where g.region_code = $region
         order by g.la_code
         """,
@@ -203,7 +203,7 @@ def _provisional(con: duckdb.DuckDBPyConnection, tables: tuple[MartTable, ...]) 
 
 
 def _write_pack(con: duckdb.DuckDBPyConnection, region_code: str, run: _Context, out_dir: Path) -> PackSummary:
-    region_name = reference.region_name(con, region_code) or region_code
+    region_name = regions.region_name(con, region_code) or region_code
     files: list[FileFacts] = []
 
     def build(directory: Path) -> None:
@@ -225,7 +225,7 @@ def _write_pack(con: duckdb.DuckDBPyConnection, region_code: str, run: _Context,
             region_has_data=region_has_data,
             las_with_data=las_with,
             las_without_data=las_without,
-            la_names=reference.la_names(con, region_code),
+            la_names=regions.la_names(con, region_code),
             provisional=_provisional(con, run.tables),
             generated_at=run.generated_at,
         )
@@ -262,10 +262,10 @@ def _prepare(
     if months_back < 1:
         raise PublicationError(f"months_back must be at least 1, not {months_back}")
     tables = _published_tables(con)
-    reference.load_geography(con, la_regions_csv)
-    if region_code is not None and region_code not in reference.region_codes(con):
+    regions.load_geography(con, la_regions_csv)
+    if region_code is not None and region_code not in regions.region_codes(con):
         raise PublicationError(
-            f"unknown region code {region_code!r}: use one of {', '.join(reference.region_codes(con))}"
+            f"unknown region code {region_code!r}: use one of {', '.join(regions.region_codes(con))}"
         )
     latest = latest_complete_month(con)
     chosen = latest if month is None else first_of_month(month)
@@ -324,20 +324,20 @@ def publish_all_regions(
     """Write one pack per region of the reference data (``month`` None: the latest complete month)."""
     try:
         run = _prepare(con, month, months_back, la_regions_csv, release, generated_at)
-        return [_write_pack(con, region, run, Path(out_dir)) for region in reference.region_codes(con)]
+        return [_write_pack(con, region, run, Path(out_dir)) for region in regions.region_codes(con)]
     finally:
         drop_temp_tables(con)
 
 
 def regions_with_data(con: duckdb.DuckDBPyConnection, *, la_regions_csv: Path | None = None) -> list[str]:
     """The reference regions with at least one row (at region or LA level) in the v1 marts."""
-    reference.load_geography(con, la_regions_csv)
+    regions.load_geography(con, la_regions_csv)
     try:
         union = " union ".join(f"select geography_level, geography_code from marts.{t.name}" for t in V1_TABLES)
         rows = con.execute(
             f"""
             with seen as ({union})
-            select distinct g.region_code from {reference.GEO_TABLE} as g join seen
+            select distinct g.region_code from {regions.GEO_TABLE} as g join seen
               on (seen.geography_level = 'region' and seen.geography_code = g.region_code)
               or (seen.geography_level = 'la' and seen.geography_code = g.la_code)
             order by 1

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from orchestration.publication.window import PublicationError, add_months
+from orchestration.publication.reporting_window import PublicationError, add_months
 
 RELEASE_DAY = 5  # the regional schedule runs on the 5th of each month
 SYNTHETIC_STATUS = "synthetic data for demonstration"

@@ -12,7 +12,7 @@ import duckdb
 
 from orchestration.publication.cells import out_table
 from orchestration.publication.charts import Axes, Series
-from orchestration.publication.reference import ENGLAND_CODE, ENGLAND_NAME, GEO_TABLE
+from orchestration.publication.regions import ENGLAND_CODE, ENGLAND_NAME, GEO_TABLE
 from orchestration.publication.sqltext import date_literal, quote
 from orchestration.publication.tables import CONCORDANCE, QS8_MEASURES, RETENTION, TRANSFERS, MartTable
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from orchestration.gate.batches import batch_views
+from orchestration.gate.batch_relations import batch_views
 from orchestration.gate.rules import LINE_BATCHES, rule_by_name
 from orchestration.gate.verdict import FILE_REJECTED
 

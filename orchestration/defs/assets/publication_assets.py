@@ -3,11 +3,11 @@ serving snapshot (never the warehouse, so it needs no writer slot and never bloc
 
 import csv
 
-from dagster import AssetExecutionContext, MaterializeResult, StaticPartitionsDefinition, asset
+import dagster as dg
 
-from orchestration.assets.serving import serving_snapshot
+from orchestration.defs.assets.serving_assets import serving_snapshot
+from orchestration.defs.resources import JourneysConfig
 from orchestration.publish import publish_packs
-from orchestration.resources import JourneysConfig
 from orchestration.settings import SEEDS_DIR
 
 
@@ -16,23 +16,23 @@ def _english_regions() -> list[str]:
         return sorted({r["region_code"] for r in csv.DictReader(handle) if r["region_code"].startswith("E12")})
 
 
-regions = StaticPartitionsDefinition(_english_regions())
+regions = dg.StaticPartitionsDefinition(_english_regions())
 
 
-@asset(
+@dg.asset(
     group_name="publication",
     deps=[serving_snapshot],
     partitions_def=regions,
     description="The region's pack for the latest complete month: CSVs (England, region, its LAs; suppressed "
     "cells NULL with a marker) and a self-contained HTML summary with charts, under the publications directory.",
 )
-def regional_publication_pack(context: AssetExecutionContext, journeys: JourneysConfig) -> MaterializeResult:
+def regional_publication_pack(context: dg.AssetExecutionContext, journeys: JourneysConfig) -> dg.MaterializeResult:
     """One region's pack (a run of the region's partition), or, in a run without a partition (the Dagster CLI's
     ``job execute``, the UI's launchpad), every region with data: the same as ``journeys publish``."""
     packs = publish_packs(journeys.paths(), regions=[context.partition_key] if context.has_partition_key else ())
     for pack in packs:
         context.log.info(f"{pack.region_code} {pack.month:%Y-%m}: {pack.path} ({pack.total_suppressed} suppressed)")
-    return MaterializeResult(
+    return dg.MaterializeResult(
         metadata={
             "month": f"{packs[0].month:%Y-%m}",
             "directory": str(packs[0].path) if len(packs) == 1 else str(packs[0].path.parent),

@@ -15,6 +15,7 @@ from orchestration.publication import report_data
 from orchestration.publication.charts import Axes, bar_chart, line_chart
 from orchestration.publication.release import SYNTHETIC_STATEMENT, ReleaseInfo, long_date
 from orchestration.publication.report_data import QS8A_NAME, QS8B_NAME, Areas, ChartSpec, month_label
+from orchestration.publication.reporting_window import Window, add_months
 from orchestration.publication.tables import (
     PERCENT_DECIMALS,
     RETENTION,
@@ -24,7 +25,6 @@ from orchestration.publication.tables import (
     MartTable,
 )
 from orchestration.publication.template import INDEX_TEMPLATE
-from orchestration.publication.window import Window, add_months
 
 PACK_FORMAT = "journeys regional publication pack v2"
 QS8 = "qs8_measures"

@@ -16,15 +16,15 @@ from array import array
 from collections.abc import Sequence
 from pathlib import Path
 
-from orchestration.generate.columns import COLUMNS
-from orchestration.generate.fault_kinds import (
+from orchestration.synthetic.columns import COLUMNS
+from orchestration.synthetic.fault_kinds import (
     FAULT_KINDS,
     MULTI_ROW_KINDS,
     MULTI_ROW_KINDS_WITH_CONFLICT,
     SINGLE_ROW_KINDS,
     RowDamager,
 )
-from orchestration.generate.randomness import derive_rng
+from orchestration.synthetic.randomness import derive_rng
 
 MANIFEST = Path("_generator") / "faults.csv"
 MANIFEST_COLUMNS = ("file_name", "source_line", "fault", "column")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orchestration.generate.dates import first_day, last_day
+from orchestration.synthetic.dates import first_day, last_day
 
 WINDOW_MONTHS = 24
 HISTORY_YEARS_BEFORE_START = 6

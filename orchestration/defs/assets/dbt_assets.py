@@ -2,7 +2,7 @@
 
 The manifest is prepared the supported way: ``prepare_if_dev()`` under ``dagster dev``; otherwise
 ``make setup`` runs ``dagster-dbt project prepare-and-package`` on
-:mod:`orchestration.dbt_project` (it is not parsed at every import).
+:mod:`orchestration.defs.dbt_manifest` (it is not parsed at every import).
 dbt tests appear as asset checks. All dbt sources map to the ``gated_submissions`` asset.
 """
 
@@ -13,26 +13,27 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.assets.dbt_invocation import dbt_events
-from orchestration.dbt_project import dbt_project
+from orchestration.defs.assets.dbt_invocation import dbt_events
+from orchestration.defs.dbt_manifest import dbt_project
+from orchestration.defs.resources import JourneysConfig
 from orchestration.export_parquet import export_for_spark, import_marts, require_spark
-from orchestration.resources import ENGINES, JourneysConfig
+from orchestration.settings import ENGINES
 from orchestration.warehouse import WRITER_POOL, warehouse_lock
 
 if not dbt_project.manifest_path.exists():
     raise RuntimeError(
         f"dbt manifest not found at {dbt_project.manifest_path}; run 'make setup' "
-        "(it runs: dagster-dbt project prepare-and-package --file orchestration/dbt_project.py)"
+        "(it runs: dagster-dbt project prepare-and-package --file orchestration/defs/dbt_manifest.py)"
     )
 
 
 class JourneysTranslator(DagsterDbtTranslator):
-    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return AssetKey("gated_submissions")
+            return dg.AssetKey("gated_submissions")
         return super().get_asset_key(dbt_resource_props)
 
     def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
@@ -63,7 +64,9 @@ class JourneysTranslator(DagsterDbtTranslator):
         )
     ),
 )
-def journeys_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, journeys: JourneysConfig) -> Iterator[Any]:
+def journeys_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, journeys: JourneysConfig
+) -> Iterator[Any]:
     paths = journeys.paths()
     os.environ["JOURNEYS_WAREHOUSE"] = str(paths.warehouse)  # read by profiles.yml in the dbt subprocess
     dbt_vars = {"as_of": journeys.as_of} if journeys.as_of else {}
@@ -82,7 +85,7 @@ def journeys_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, jou
 
 
 def _run_on_spark(
-    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Path, var_args: list[str]
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Path, var_args: list[str]
 ) -> Iterator[Any]:
     """The same models on Spark (profiles.yml target ``spark``): export the gated rows (pseudonymised here, in
     DuckDB) and the reference data as Parquet, ``dbt run`` them on a local Spark session, then bring the marts

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from orchestration.generate.geography import build_geography
-from orchestration.generate.histories import HistorySimulator
-from orchestration.generate.randomness import derive_rng
-from orchestration.generate.reference import load_reference
-from orchestration.generate.snapshots import SnapshotRenderer
-from orchestration.generate.window import Horizon
+from orchestration.synthetic.data_window import Horizon
+from orchestration.synthetic.geography import build_geography
+from orchestration.synthetic.histories import HistorySimulator
+from orchestration.synthetic.randomness import derive_rng
+from orchestration.synthetic.seed_codes import load_reference
+from orchestration.synthetic.snapshots import SnapshotRenderer
 
 BATCH_SIZE = 250  # people per batch: ids are C/E + 5-digit batch + 4-digit number within the provider and batch
 MAX_WORKERS = 8

@@ -31,7 +31,7 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext
+import dagster as dg
 from dagster._core.errors import DagsterExecutionInterruptedError
 from dagster_dbt import DbtCliInvocation, DbtCliResource
 
@@ -45,7 +45,7 @@ _unfinished: weakref.WeakSet[Generator[Any, None, None]] = weakref.WeakSet()  # 
 
 
 def dbt_events(
-    dbt: DbtCliResource, args: list[str], context: AssetExecutionContext, target_path: Path
+    dbt: DbtCliResource, args: list[str], context: dg.AssetExecutionContext, target_path: Path
 ) -> Iterator[Any]:
     """``dbt <args>``'s Dagster events, as ``dbt.cli(...).stream()`` yields them, interruptible at any point."""
     generator = _events(dbt, args, context, target_path)
@@ -53,7 +53,9 @@ def dbt_events(
     return generator
 
 
-def _events(dbt: DbtCliResource, args: list[str], context: AssetExecutionContext, target_path: Path) -> Iterator[Any]:
+def _events(
+    dbt: DbtCliResource, args: list[str], context: dg.AssetExecutionContext, target_path: Path
+) -> Iterator[Any]:
     with _signal_trail() as trail:
         with _signals_noted() as signalled:  # starting dbt cannot be cut short: it would leave dbt unwatched
             invocation = dbt.cli(args, context=context, target_path=target_path)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 
-from orchestration.generate.randomness import Weighted, clipped_gauss
-from orchestration.generate.reference import ALCOHOL, NON_OPIATE, OPIATE
+from orchestration.synthetic.randomness import Weighted, clipped_gauss
+from orchestration.synthetic.seed_codes import ALCOHOL, NON_OPIATE, OPIATE
 
 GROUPS = Weighted([(OPIATE, 0.44), (ALCOHOL, 0.30), (NON_OPIATE, 0.26)])
 DRUGS = {

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
-from orchestration.generate.columns import BLANK_INTERVENTION, BLANK_SUB_INTERVENTION
-from orchestration.generate.dates import iso, month_of
-from orchestration.generate.records import Episode
-from orchestration.generate.window import WINDOW_MONTHS, Horizon, in_window
+from orchestration.synthetic.columns import BLANK_INTERVENTION, BLANK_SUB_INTERVENTION
+from orchestration.synthetic.data_window import WINDOW_MONTHS, Horizon, in_window
+from orchestration.synthetic.dates import iso, month_of
+from orchestration.synthetic.records import Episode
 
 Block = tuple[str, int]  # rows joined (each ending in "\n"), number of rows
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.generate.columns import HEADER
-from orchestration.generate.faults import FaultInjector
+from orchestration.synthetic.columns import HEADER
+from orchestration.synthetic.faults import FaultInjector
 
 DEFAULT_FLUSH_BYTES = 32 * 1024 * 1024
 

@@ -11,8 +11,8 @@ import math
 import random
 from dataclasses import dataclass
 
-from orchestration.generate.randomness import Weighted, derive_rng
-from orchestration.generate.reference import OUT_OF_ENGLAND, Reference
+from orchestration.synthetic.randomness import Weighted, derive_rng
+from orchestration.synthetic.seed_codes import OUT_OF_ENGLAND, Reference
 
 HOME_LA_SHARE = 0.80
 OUT_OF_ENGLAND_SHARE = 0.015

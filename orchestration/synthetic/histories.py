@@ -22,15 +22,15 @@ from __future__ import annotations
 
 import random
 
-from orchestration.generate.dates import years_to_days
-from orchestration.generate.geography import Geography
-from orchestration.generate.interventions import SUCCESS, InterventionPlanner
-from orchestration.generate.people import DRUGS, GROUPS, age_at_first_referral, clinical_profile, initials, sex
-from orchestration.generate.randomness import Weighted, between, lognormal_days
-from orchestration.generate.records import Episode, Person
-from orchestration.generate.reference import ALCOHOL, NON_OPIATE, OPIATE, Reference
-from orchestration.generate.revisions import Reviser
-from orchestration.generate.window import Horizon
+from orchestration.synthetic.data_window import Horizon
+from orchestration.synthetic.dates import years_to_days
+from orchestration.synthetic.geography import Geography
+from orchestration.synthetic.interventions import SUCCESS, InterventionPlanner
+from orchestration.synthetic.people import DRUGS, GROUPS, age_at_first_referral, clinical_profile, initials, sex
+from orchestration.synthetic.randomness import Weighted, between, lognormal_days
+from orchestration.synthetic.records import Episode, Person
+from orchestration.synthetic.revisions import Reviser
+from orchestration.synthetic.seed_codes import ALCOHOL, NON_OPIATE, OPIATE, Reference
 
 MAX_EPISODES = 10
 ALCOHOL_CODE = "7000"

@@ -1,9 +1,9 @@
 """The serving snapshot for BI tools, behind the marts-sanity suite."""
 
-from dagster import AssetCheckResult, AssetCheckSpec, AssetExecutionContext, AssetKey, MaterializeResult, asset
+import dagster as dg
 
+from orchestration.defs.resources import JourneysConfig
 from orchestration.gate import run_marts_sanity
-from orchestration.resources import JourneysConfig
 from orchestration.serving import publish_snapshot
 from orchestration.serving_docs import publish_docs
 from orchestration.settings import Paths
@@ -16,27 +16,27 @@ MARTS = (
 )  # fmt: skip
 
 
-@asset(
+@dg.asset(
     group_name="serving",
     pool=WRITER_POOL,
-    deps=[AssetKey(["marts", name]) for name in MARTS],
-    check_specs=[AssetCheckSpec("marts_sanity", asset="serving_snapshot", blocking=True)],
+    deps=[dg.AssetKey(["marts", name]) for name in MARTS],
+    check_specs=[dg.AssetCheckSpec("marts_sanity", asset="serving_snapshot", blocking=True)],
     description="serving.duckdb: schema marts only, with the dbt descriptions as table and column comments, "
     "published atomically (new file, then rename) after the marts-sanity suite passes, and only when it moves "
     "forward (no fewer accepted submissions, no earlier as_of, the same pseudonymisation key) unless run config "
     "replace_serving is set. BI tools open it read-only.",
 )
-def serving_snapshot(context: AssetExecutionContext, journeys: JourneysConfig):  # type: ignore[no-untyped-def]
+def serving_snapshot(context: dg.AssetExecutionContext, journeys: JourneysConfig):  # type: ignore[no-untyped-def]
     paths = journeys.paths()
     with warehouse_lock(paths.warehouse):
         yield from _check_and_publish(context, paths, journeys.replace_serving)
 
 
-def _check_and_publish(context: AssetExecutionContext, paths: Paths, replace: bool):  # type: ignore[no-untyped-def]
+def _check_and_publish(context: dg.AssetExecutionContext, paths: Paths, replace: bool):  # type: ignore[no-untyped-def]
     with connect(paths.warehouse, read_only=True) as con:
         results = run_marts_sanity(con)
     failed = [r for r in results if not r.passed]
-    yield AssetCheckResult(
+    yield dg.AssetCheckResult(
         check_name="marts_sanity",
         passed=not failed,
         metadata={r.name: ("pass" if r.passed else f"FAIL: {r.details}") for r in results},
@@ -50,4 +50,4 @@ def _check_and_publish(context: AssetExecutionContext, paths: Paths, replace: bo
     context.log.info(f"published {snapshot.path} ({sum(snapshot.tables.values()):,} rows)")
     docs = publish_docs(paths.warehouse, paths.serving)
     context.log.info(f"published the data dictionary {docs}")
-    yield MaterializeResult(metadata={"path": str(snapshot.path), **snapshot.tables})
+    yield dg.MaterializeResult(metadata={"path": str(snapshot.path), **snapshot.tables})

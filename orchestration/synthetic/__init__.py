@@ -46,8 +46,8 @@ Design decisions
 * On an error part-way (e.g. disk full) the files already written are left as they are: re-run to regenerate.
 """
 
-from orchestration.generate.fault_kinds import FAULT_KINDS
-from orchestration.generate.generator import generate
-from orchestration.generate.summary import GenerateSummary
+from orchestration.synthetic.fault_kinds import FAULT_KINDS
+from orchestration.synthetic.generator import generate
+from orchestration.synthetic.summary import GenerateSummary
 
 __all__ = ["FAULT_KINDS", "GenerateSummary", "generate"]

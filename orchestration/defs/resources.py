@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import calendar
+import sys
 from datetime import date
+from pathlib import Path
 
-from dagster import ConfigurableResource
+import dagster as dg
+from dagster_dbt import DbtCliResource
 from pydantic import Field
 
-from orchestration.settings import Paths, paths
-
-ENGINES = ("duckdb", "spark")  # dbt targets in dbt_project/profiles.yml (duckdb = target dev)
-
-
-def parse_as_of(value: str | None) -> date | None:
-    """An explicit reporting date must be a month end (anything else is a usage error)."""
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValueError(f"--as-of {value!r} is not a date in YYYY-MM-DD form") from exc
-    if day.day != calendar.monthrange(day.year, day.month)[1]:
-        raise ValueError(f"--as-of {value} is not a month end; use the last day of a month, e.g. 2025-06-30")
-    return day
+from orchestration.defs.dbt_manifest import dbt_project
+from orchestration.settings import Paths, parse_as_of, paths
 
 
-class JourneysConfig(ConfigurableResource):  # type: ignore[type-arg]
+class JourneysConfig(dg.ConfigurableResource):  # type: ignore[type-arg]
     """Blank paths fall back to JOURNEYS_LANDING / JOURNEYS_WAREHOUSE / JOURNEYS_SERVING, then the defaults."""
 
     landing: str = Field(default="", description="Landing directory (blank: $JOURNEYS_LANDING or data/landing)")
@@ -51,3 +39,15 @@ class JourneysConfig(ConfigurableResource):  # type: ignore[type-arg]
 
     def as_of_date(self) -> date | None:
         return parse_as_of(self.as_of)
+
+
+def journeys_resources() -> dict[str, object]:
+    """The resources every asset gets: ``journeys`` (this run's configuration) and ``dbt`` (the venv's dbt CLI)."""
+    return {
+        "journeys": JourneysConfig(),
+        "dbt": DbtCliResource(
+            project_dir=dbt_project,
+            profiles_dir=str(dbt_project.profiles_dir),
+            dbt_executable=str(Path(sys.executable).parent / "dbt"),  # the venv's dbt, PATH or not
+        ),
+    }

@@ -1,7 +1,7 @@
 """The gate's floor: the same rule queries, run once each in plain DuckDB SQL over every pending row.
 
 :func:`plain_sql_checks` is the least any gate doing these checks must do, and the baseline of the gate benchmark
-(``python -m benchmarks gate``): the batch relations of all the submissions (the same :mod:`.batches` the gate
+(``python -m benchmarks gate``): the batch relations of all the submissions (the same :mod:`.batch_relations` the gate
 validates), every rule's unexpected-rows query counted once, and the failing rows of failing error rules inserted
 into a scratch table. No GX, no verdicts, no bookkeeping.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import duckdb
 
-from orchestration.gate.batches import batch_views, load_reference_tables
+from orchestration.gate.batch_relations import batch_views, load_reference_tables
 from orchestration.gate.rules import gate_rules
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.generate.dates import month_label, parse_month
+from orchestration.synthetic.dates import month_label, parse_month
 
 MAX_CLIENTS = 10_000_000
 MAX_PROVIDERS = 9_999  # provider codes P0001..P9999

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from orchestration.generate.arguments import validate_arguments
-from orchestration.generate.batches import Job, default_workers, run_batches
-from orchestration.generate.dates import last_day, month_label
-from orchestration.generate.fault_kinds import RowDamager
-from orchestration.generate.faults import FaultInjector
-from orchestration.generate.geography import build_geography
-from orchestration.generate.reference import load_reference
-from orchestration.generate.self_check import check_codes
-from orchestration.generate.summary import GenerateSummary
-from orchestration.generate.writer import DEFAULT_FLUSH_BYTES, SubmissionWriter, file_name
+from orchestration.synthetic.arguments import validate_arguments
+from orchestration.synthetic.dates import last_day, month_label
+from orchestration.synthetic.fault_kinds import RowDamager
+from orchestration.synthetic.faults import FaultInjector
+from orchestration.synthetic.geography import build_geography
+from orchestration.synthetic.person_batches import Job, default_workers, run_batches
+from orchestration.synthetic.seed_codes import load_reference
+from orchestration.synthetic.self_check import check_codes
+from orchestration.synthetic.summary import GenerateSummary
+from orchestration.synthetic.writer import DEFAULT_FLUSH_BYTES, SubmissionWriter, file_name
 
 
 def generate(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import random
 
-from orchestration.generate.dates import last_day, month_of
-from orchestration.generate.randomness import between
-from orchestration.generate.records import Episode, SubIntervention
+from orchestration.synthetic.dates import last_day, month_of
+from orchestration.synthetic.randomness import between
+from orchestration.synthetic.records import Episode, SubIntervention
 
 LATE_DISCHARGE = 0.10
 CORRECTION = 0.03

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 
-from orchestration.generate.randomness import Weighted, between, lognormal_days
-from orchestration.generate.records import Intervention, SubIntervention
-from orchestration.generate.reference import ALCOHOL, NON_OPIATE, OPIATE
+from orchestration.synthetic.randomness import Weighted, between, lognormal_days
+from orchestration.synthetic.records import Intervention, SubIntervention
+from orchestration.synthetic.seed_codes import ALCOHOL, NON_OPIATE, OPIATE
 
 NO_INTERVENTION = 0.04
 TYPE_CHANCE = {OPIATE: (0.92, 0.75, 0.45), ALCOHOL: (0.25, 0.92, 0.50), NON_OPIATE: (0.06, 0.95, 0.45)}

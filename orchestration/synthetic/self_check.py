@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from orchestration.generate import interventions, people
-from orchestration.generate.fault_kinds import CONFLICT_DRUGS, WRONG_TYPE_SUBINT
-from orchestration.generate.histories import ALCOHOL_CODE, EXITS
-from orchestration.generate.reference import Reference
-from orchestration.generate.revisions import DRUG1_MISTAKES
+from orchestration.synthetic import interventions, people
+from orchestration.synthetic.fault_kinds import CONFLICT_DRUGS, WRONG_TYPE_SUBINT
+from orchestration.synthetic.histories import ALCOHOL_CODE, EXITS
+from orchestration.synthetic.revisions import DRUG1_MISTAKES
+from orchestration.synthetic.seed_codes import Reference
 
 
 def check_codes(reference: Reference) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import random
 
-from orchestration.generate.columns import INDEX
-from orchestration.generate.dates import from_iso, iso
+from orchestration.synthetic.columns import INDEX
+from orchestration.synthetic.dates import from_iso, iso
 
 BAD_CODE = "bad_code"
 DATES_OUT_OF_ORDER = "dates_out_of_order"

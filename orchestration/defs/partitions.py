@@ -7,15 +7,17 @@ launched from the launchpad without a partition) means every month, exactly like
 import warnings
 from datetime import date
 
-from dagster import AssetExecutionContext, BetaWarning, MonthlyPartitionsDefinition
+import dagster as dg
 
 # One partition per reporting month (a month's files arrive after it ends, so the open month has none yet).
-reporting_months = MonthlyPartitionsDefinition(start_date="2020-01-01", end_offset=0)
+reporting_months = dg.MonthlyPartitionsDefinition(start_date="2020-01-01", end_offset=0)
 
 # The monthly assets run a range of months in one run (one pass over all pending files, not one run per month).
 # Dagster marks the ``backfill_policy`` parameter beta and would warn at every import of the definitions (twice per
 # step process under ``dagster job execute``/``dagster dev``): the choice is deliberate, so that warning is not shown.
-warnings.filterwarnings("ignore", message=r"Parameter `backfill_policy` .* is currently in beta", category=BetaWarning)
+warnings.filterwarnings(
+    "ignore", message=r"Parameter `backfill_policy` .* is currently in beta", category=dg.BetaWarning
+)
 
 
 def month_of(key: str) -> date:
@@ -26,7 +28,7 @@ def key_of(month: date) -> str:
     return month.replace(day=1).isoformat()
 
 
-def selected_months(context: AssetExecutionContext) -> set[date] | None:
+def selected_months(context: dg.AssetExecutionContext) -> set[date] | None:
     """The months a run covers; None when it covers every month: a run with no partition (the Dagster CLI's
     ``job execute``, the UI's launchpad) or one whose range spans every partition (``journeys run``). Then every
     file counts, including months outside the partition range (e.g. synthetic data dated in the future)."""
