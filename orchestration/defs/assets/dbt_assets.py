@@ -98,5 +98,6 @@ def _run_on_spark(
     shutil.rmtree(spark_dir / "warehouse", ignore_errors=True)  # Spark's catalog is in memory: rebuild it all
     target_path = dbt_project.target_path / "spark"
     yield from dbt_events(dbt, ["run", "--target", "spark", *var_args], context, target_path)
-    counts = import_marts(spark_dir / "warehouse", warehouse, target_path / "manifest.json")
+    manifest = Path(dbt.project_dir).joinpath(target_path, "manifest.json")  # as dagster-dbt resolves target_path
+    counts = import_marts(spark_dir / "warehouse", warehouse, manifest)
     context.log.info(f"marts built on Spark, back in {warehouse}: {counts}")
