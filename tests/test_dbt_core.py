@@ -22,10 +22,10 @@ TEST_KEY = "pytest-secret-pseudonym-key-7f3a9c"
 
 # Only this project's core (seeds, staging, the core intermediate models and marts): the QS8 / concordance models
 # are tested elsewhere and may be mid-edit.
-# (wait_journeys and completion_re_presentation give marts.journeys its v2 columns.)
-CORE_INTERMEDIATE = ("int_as_of", "int_episodes", "int_sub_interventions", "int_journey_episodes", "int_journeys",
-                     "int_transfers", "waiting_times/wait_journeys",
-                     "successful_completions/completion_re_presentation")  # fmt: skip
+# (the journeys area; int_waiting_times__journeys and int_successful_completions__re_presentation give marts.journeys
+# its v2 columns.)
+CORE_INTERMEDIATE = ("journeys", "waiting_times/int_waiting_times__journeys.sql",
+                     "successful_completions/int_successful_completions__re_presentation.sql")  # fmt: skip
 CORE_MARTS = ("episodes", "journeys", "transfers", "retention_3_months", "transfer_outcomes", "submissions",
               "data_quality")  # fmt: skip
 # (By path: a bare "journeys" would select the whole dbt project of that name.)
@@ -33,7 +33,7 @@ CORE_SELECTOR = [
     "--select",
     "resource_type:seed",
     "path:models/staging",
-    *(f"path:models/intermediate/{m}.sql" for m in CORE_INTERMEDIATE),
+    *(f"path:models/intermediate/{m}" for m in CORE_INTERMEDIATE),
     *(f"path:models/marts/{m}.sql" for m in CORE_MARTS),
 ]
 
@@ -308,7 +308,7 @@ def test_explicit_as_of_leaves_later_months_out(built):
     of every figure and of marts.submissions. (The default as_of and a non-month-end as_of are covered by dbt
     unit tests and the parse-time check; one dbt invocation keeps this module quick.)"""
     warehouse, _, _ = built
-    assert _query(warehouse, "select as_of from intermediate.int_as_of") == [(dt.date(2025, 3, 31),)]
+    assert _query(warehouse, "select as_of from intermediate.int_journeys__as_of") == [(dt.date(2025, 3, 31),)]
     assert _query(warehouse, "select count(*) from marts.episodes where episode_key = 'P002:N1'") == [(0,)]
     assert _query(warehouse, "select discharge_date from marts.episodes where episode_key = 'P002:A2'") == [(None,)]
     assert 8 not in {r[0] for r in _query(warehouse, "select submission_id from marts.submissions")}

@@ -35,7 +35,7 @@ from orchestration.warehouse import connect
 
 TEST_KEY = "test-key"
 
-SELECTOR = ["--select", "+qs8_measures", "+qs8_structure", "+nice_concordance", "+qs8_structure_menu"]
+SELECTOR = ["--select", "+qs8_measures", "+qs8_structure", "+nice_concordance", "+int_qs8_structure__menu"]
 
 D = dt.date
 NAT, R1, R2, LA1, LA6 = "E92000001", "E12000001", "E12000002", "E06000001", "E06000006"
@@ -275,10 +275,10 @@ def test_qs8_structure_rows_and_zeros(warehouse):
         ("region",),
     ]
     assert _query(warehouse, "select count(*) from marts.qs8_structure") == [(112,)]
-    # no area delivered all four formal codes in any period (qs8_structure_menu)
+    # no area delivered all four formal codes in any period (int_qs8_structure__menu)
     assert _query(
         warehouse,
-        "select count(*) from intermediate.qs8_structure_menu where offers_full_menu",
+        "select count(*) from intermediate.int_qs8_structure__menu where offers_full_menu",
     ) == [(0,)]
 
 

@@ -42,7 +42,7 @@
     start_age_years
 {%- endmacro %}
 
-{#- int_episodes: the age in completed years at triage_date, else referral_date, of the episodes relation `rel`. -#}
+{#- int_journeys__episodes: the age in completed years at triage_date (else referral_date) of episodes `rel`. -#}
 {% macro episode_age_years(rel) -%}
     {{ return(adapter.dispatch('episode_age_years', 'journeys')(rel)) }}
 {%- endmacro %}

@@ -17,6 +17,6 @@ select
     e.age_band,
     e.dep_anx,
     je.journey_key
-from {{ ref('int_episodes') }} as e
-left join {{ ref('int_journey_episodes') }} as je
+from {{ ref('int_journeys__episodes') }} as e
+left join {{ ref('int_journeys__journey_episodes') }} as je
     on e.episode_key = je.episode_key

@@ -1,6 +1,6 @@
-{# One row per treatment journey; rules in int_journeys. v2 columns (appended; the contract grows by adding):
-    the wait to first intervention (waiting_times/wait_journeys) and re-presentation within 6 months
-    (successful_completions/completion_re_presentation). #}
+{# One row per treatment journey; rules in int_journeys__journeys. v2 columns (appended; the contract grows by adding):
+    the wait to first intervention (waiting_times/int_waiting_times__journeys) and re-presentation within 6 months
+    (successful_completions/int_successful_completions__re_presentation). #}
 
 select
     journeys.journey_key,
@@ -22,8 +22,8 @@ select
     waits.wait_days,
     waits.wait_status,
     re_presentation.re_presented
-from {{ ref('int_journeys') }} as journeys
-left join {{ ref('wait_journeys') }} as waits
+from {{ ref('int_journeys__journeys') }} as journeys
+left join {{ ref('int_waiting_times__journeys') }} as waits
     on journeys.journey_key = waits.journey_key
-left join {{ ref('completion_re_presentation') }} as re_presentation
+left join {{ ref('int_successful_completions__re_presentation') }} as re_presentation
     on journeys.journey_key = re_presentation.journey_key

@@ -6,7 +6,7 @@
 with classified as (
 
     select *
-    from {{ ref('nice_journey_classification') }}
+    from {{ ref('int_concordance__journey_classification') }}
 
 ),
 

@@ -5,7 +5,7 @@
 with long as (
 
     select *
-    from {{ ref('qs8_long') }}
+    from {{ ref('int_qs8__long') }}
 
 ),
 

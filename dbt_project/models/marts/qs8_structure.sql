@@ -1,10 +1,10 @@
 {# QS8 structure - local arrangements (measures.md): per period and area (LA and region; not provider, not
     national; Z00B is an area at both levels), one row per code of the formal psychosocial set (zeros included)
-    for every area with clients in treatment in the period (qs8_structure_areas). #}
+    for every area with clients in treatment in the period (int_qs8_structure__areas). #}
 
 with areas as (
 
-    select * from {{ ref('qs8_structure_areas') }}
+    select * from {{ ref('int_qs8_structure__areas') }}
 
 ),
 
@@ -24,7 +24,7 @@ receipts as (
         geography_code,
         intervention_code,
         count(distinct client_key) as clients
-    from {{ ref('qs8_structure_long') }}
+    from {{ ref('int_qs8_structure__long') }}
     group by
         period_type,
         period_start,

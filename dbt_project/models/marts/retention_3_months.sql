@@ -10,7 +10,7 @@ with journeys as (
         la_code,
         region_code,
         retention_status
-    from {{ ref('int_journeys') }}
+    from {{ ref('int_journeys__journeys') }}
 ),
 
 by_geography as (

@@ -4,7 +4,7 @@
     so there is exactly one row even on an empty warehouse. #}
 
 with as_of as (
-    select max(as_of) as as_of from {{ ref('int_as_of') }}
+    select max(as_of) as as_of from {{ ref('int_journeys__as_of') }}
 ),
 
 pipeline as (

@@ -1,7 +1,7 @@
 {# Successful completions that do not re-present within 6 months, deaths in treatment (measures.md v2), per
     rolling 12-month window x geography x substance group. Counts are distinct clients in treatment at the unit
-    in the window (completion_in_treatment); completed / completed_not_re_presented / died count only those
-    clients (completion_completed, completion_died). substance_group 'all' plus one row per group with clients
+    in the window (int_successful_completions__in_treatment); completed / completed_not_re_presented / died count only those
+    clients (int_successful_completions__completed, int_successful_completions__died). substance_group 'all' plus one row per group with clients
     in treatment (the groups add up to 'all'); no row with in_treatment = 0.
     rate = completed_not_re_presented / in_treatment. #}
 
@@ -15,13 +15,13 @@ with flags as (
         case when completed.client_key is not null then 1 else 0 end as completed,
         case when completed.not_re_presented then 1 else 0 end as completed_not_re_presented,
         case when died.client_key is not null then 1 else 0 end as died
-    from {{ ref('completion_in_treatment') }} as it
-    left join {{ ref('completion_completed') }} as completed
+    from {{ ref('int_successful_completions__in_treatment') }} as it
+    left join {{ ref('int_successful_completions__completed') }} as completed
         on it.period_end = completed.period_end
             and it.geography_level = completed.geography_level
             and it.geography_code = completed.geography_code
             and it.client_key = completed.client_key
-    left join {{ ref('completion_died') }} as died
+    left join {{ ref('int_successful_completions__died') }} as died
         on it.period_end = died.period_end
             and it.geography_level = died.geography_level
             and it.geography_code = died.geography_code

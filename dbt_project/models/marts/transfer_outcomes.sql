@@ -10,7 +10,7 @@ with transfers as (
         from_la_code,
         from_region_code,
         outcome
-    from {{ ref('int_transfers') }}
+    from {{ ref('int_journeys__transfers') }}
 ),
 
 by_geography as (

@@ -1,4 +1,4 @@
-{# One row per transfer episode; rules in int_transfers. #}
+{# One row per transfer episode; rules in int_journeys__transfers. #}
 
 select
     episode_key,
@@ -10,4 +10,4 @@ select
     to_provider_code,
     gap_days,
     outcome
-from {{ ref('int_transfers') }}
+from {{ ref('int_journeys__transfers') }}

@@ -14,8 +14,8 @@ with journeys as (
         journeys.region_code,
         waits.wait_status,
         case when waits.wait_status = 'started' then waits.wait_days end as started_wait_days
-    from {{ ref('int_journeys') }} as journeys
-    inner join {{ ref('wait_journeys') }} as waits
+    from {{ ref('int_journeys__journeys') }} as journeys
+    inner join {{ ref('int_waiting_times__journeys') }} as waits
         on journeys.journey_key = waits.journey_key
 ),
 

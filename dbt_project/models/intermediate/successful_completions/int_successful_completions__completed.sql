@@ -1,0 +1,42 @@
+{# Successful completions per 12-month window and geography unit, at client grain (measures.md v2, completed).
+    A journey counts in window W = [period_start, period_end] when it ended in W (period_start <= end_date <=
+    period_end) with exit group 'successful completion'. It counts at the units of its EXIT episode (the one that
+    gives its exit reason, int_journeys__journeys.exit_episode_key): that episode's provider, its LA and that LA's region
+    (not the journey's first episode); nationally always.
+    not_re_presented = at least one such journey of the client at U in W has re_presented = false.
+    One row per (period_end, geography_level, geography_code, client_key). The mart keeps only clients also in
+    treatment at U in W (always true for gated data: the exit episode itself overlaps W). #}
+
+with completions as (
+    select
+        windows.period_start,
+        windows.period_end,
+        journeys.client_key,
+        exit_episode.provider_code,
+        exit_episode.la_code,
+        exit_episode.region_code,
+        case when re_presentation.re_presented = false then 1 else 0 end as not_re_presented
+    from {{ ref('int_journeys__journeys') }} as journeys
+    inner join {{ ref('int_successful_completions__windows') }} as windows
+        on journeys.end_date >= windows.period_start
+            and journeys.end_date <= windows.period_end
+    inner join {{ ref('int_journeys__episodes') }} as exit_episode
+        on journeys.exit_episode_key = exit_episode.episode_key
+    left join {{ ref('int_successful_completions__re_presentation') }} as re_presentation
+        on journeys.journey_key = re_presentation.journey_key
+    where journeys.exit_group = 'successful completion'
+),
+
+by_geography as (
+    {{ geography_levels('completions', ['period_start', 'period_end', 'client_key', 'not_re_presented']) }}
+)
+
+select
+    period_start,
+    period_end,
+    cast(geography_level as {{ dbt.type_string() }}) as geography_level,
+    cast(geography_code as {{ dbt.type_string() }}) as geography_code,
+    client_key,
+    max(not_re_presented) = 1 as not_re_presented
+from by_geography
+group by period_start, period_end, geography_level, geography_code, client_key
