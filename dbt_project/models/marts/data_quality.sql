@@ -1,5 +1,4 @@
-{# Per submission and gate rule: how many rows failed (gate.rule_results joined to the published
-    submissions: same scope as marts.submissions). #}
+{# gate.rule_results joined to the published submissions (the same scope as marts.submissions). #}
 
 select
     s.submission_id,

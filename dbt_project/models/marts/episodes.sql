@@ -1,5 +1,4 @@
-{# One row per episode (latest version), referral-only episodes included with a NULL journey_key.
-    No attributors (initials, DOB), no CLIENTID. #}
+{# Casts to the contract's types; no attributor or CLIENTID column is selected. #}
 
 select
     e.episode_key,

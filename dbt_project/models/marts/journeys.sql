@@ -1,6 +1,5 @@
-{# One row per treatment journey; rules in int_journeys__journeys. v2 columns (appended; the contract grows by adding):
-    the wait to first intervention (waiting_times/int_waiting_times__journeys) and re-presentation within 6 months
-    (successful_completions/int_successful_completions__re_presentation). #}
+{# Joins the v2 columns (int_waiting_times__journeys, int_successful_completions__re_presentation) to
+    int_journeys__journeys; they come after the v1 columns so the contract grows by adding. #}
 
 select
     journeys.journey_key,

@@ -1,7 +1,4 @@
-{# NICE first-line concordance (beyond QS8), per journey cohort month x journey geography (measures.md).
-    Counts journeys at every level (national, region, LA, provider of the journey's first episode).
-    Only journeys with a psychosocial sub-intervention are in the denominator; a cohort x unit with none has no
-    row. #}
+{# Fans journeys out to geography levels; a cohort x unit without a psychosocial journey has no row. #}
 
 with classified as (
 

@@ -1,6 +1,4 @@
-{# NICE QS23 statement 8 measures, per period x geography x measure (interfaces.md, measures.md).
-    Aggregates the client-grain long model: denominator = clients, numerator = flagged clients, no row when the
-    denominator is 0 (such rows never exist in the long model). #}
+{# Aggregates int_qs8__long; a zero denominator cannot occur there, so there is no zero row. #}
 
 with long as (
 

@@ -1,6 +1,4 @@
-{# QS8 structure - local arrangements (measures.md): per period and area (LA and region; not provider, not
-    national; Z00B is an area at both levels), one row per code of the formal psychosocial set (zeros included)
-    for every area with clients in treatment in the period (int_qs8_structure__areas). #}
+{# Areas x the formal set, left joined to the deliveries, so an undelivered code has a zero row. #}
 
 with areas as (
 

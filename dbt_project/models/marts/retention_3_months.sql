@@ -1,7 +1,4 @@
-{# Retention at 3 months by cohort month (calendar month of the journey start) x geography.
-    Geography = the journey's first episode's provider, LA and region; national counts each journey once.
-    Rows: every (cohort month, geography) with at least one journey start - no zero rows.
-    retention_rate = retained / (retained + not_retained); NULL when that denominator is 0 (all pending). #}
+{# Counts over the geography fan-out of int_journeys__journeys; no zero rows because it groups existing journeys. #}
 
 with journeys as (
     select

@@ -1,7 +1,4 @@
-{# One row describing the snapshot ("data as of"): the reporting date, when the models were built (the dbt run's
-    start, UTC), the pipeline version and pseudonymisation key fingerprint the pipeline recorded in
-    ingest.pipeline_info, and the submission counts of marts.submissions. Every part is an aggregate or a scalar,
-    so there is exactly one row even on an empty warehouse. #}
+{# Every part is an aggregate or a scalar, so there is exactly one row even on an empty warehouse. #}
 
 with as_of as (
     select max(as_of) as as_of from {{ ref('int_journeys__as_of') }}

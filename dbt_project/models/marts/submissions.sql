@@ -1,6 +1,4 @@
-{# One row per file received (the submissions log), exactly the interfaces.md columns.
-    Left out: status 'loaded' (internal: rows in raw, not yet gated - the next run gates them) and, when an
-    explicit as_of is given, submissions for later reporting months. #}
+{# Casts the submissions log to the interfaces.md columns. #}
 
 select
     submission_id,

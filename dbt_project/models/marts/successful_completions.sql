@@ -1,9 +1,4 @@
-{# Successful completions that do not re-present within 6 months, deaths in treatment (measures.md v2), per
-    rolling 12-month window x geography x substance group. Counts are distinct clients in treatment at the unit
-    in the window (int_successful_completions__in_treatment); completed / completed_not_re_presented / died count only those
-    clients (int_successful_completions__completed, int_successful_completions__died). substance_group 'all' plus one row per group with clients
-    in treatment (the groups add up to 'all'); no row with in_treatment = 0.
-    rate = completed_not_re_presented / in_treatment. #}
+{# in_treatment drives the rows; completed and died are left joined, so they count only clients in treatment. #}
 
 with flags as (
     select

@@ -1,7 +1,4 @@
-{# Transfer outcomes by month (calendar month of the transferring episode's DISD) x the transferring
-    episode's geography (its provider, its LA, that LA's region); national counts each transfer once.
-    Rows: every (month, geography) with at least one transfer - no zero rows.
-    pickup_rate = picked_up / (picked_up + lost); NULL when that denominator is 0 (all pending). #}
+{# Counts over the geography fan-out of int_journeys__transfers; no zero rows because it groups existing transfers. #}
 
 with transfers as (
     select

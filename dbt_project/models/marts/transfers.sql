@@ -1,4 +1,4 @@
-{# One row per transfer episode; rules in int_journeys__transfers. #}
+{# Casts int_journeys__transfers to the contract's types. #}
 
 select
     episode_key,

@@ -1,10 +1,4 @@
-{# Waits from referral to first intervention (measures.md v2 "Waiting times") by cohort month (calendar month
-    of the journey start) x geography, counting journeys like retention_3_months: geography = the journey's
-    first episode's provider, LA and region; national counts each journey once; a row for every (cohort month,
-    geography) with at least one journey start.
-    within_3_weeks: started with wait_days <= 21; over_3_weeks: started with wait_days > 21.
-    share_within_3_weeks = within_3_weeks / started (NULL when none started); median_wait_days = the median of
-    wait_days over the started journeys (mean of the two middle values for an even count; NULL when none). #}
+{# Counts over the geography fan-out of the journeys, like retention_3_months; median() is dispatched per engine. #}
 
 with journeys as (
     select

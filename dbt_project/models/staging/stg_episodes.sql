@@ -1,7 +1,4 @@
-{# One row per client-episode (AGNCY, EPISODID): the latest version.
-    Versioning (episode on its own): the row from the latest reporting month wins; within one file, the row
-    with the highest source_line (then the highest submission_id, for determinism). An episode absent from a
-    later submission keeps its last version. Restricted: holds date_of_birth and sex. #}
+{# Versions ranked with latest_version_rank() (macros/versions.sql); rank 1 is kept. #}
 
 with ranked as (
     select

@@ -1,5 +1,4 @@
-{# One row per intervention (AGNCY, EPISODID, MODID): the latest version, versioned on its own
-    (latest reporting month, then highest source_line, then highest submission_id). #}
+{# Versions ranked with latest_version_rank() (macros/versions.sql); rank 1 is kept. #}
 
 with ranked as (
     select

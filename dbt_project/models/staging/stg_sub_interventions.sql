@@ -1,7 +1,4 @@
-{# One row per sub-intervention (AGNCY, EPISODID, MODID, SUBID): the latest version, versioned on its own
-    (latest reporting month, then highest source_line, then highest submission_id).
-    intervention_type is MODAL as carried on the winning sub-intervention row (so it always agrees with the
-    SUBINT code it was validated against). #}
+{# Versions ranked with latest_version_rank(); MODAL is read from the winning sub-intervention row itself. #}
 
 with ranked as (
     select

@@ -1,7 +1,4 @@
-{# Accepted data rows, typed and renamed (restricted: holds attributors; a view, so they are not copied).
-    Accepted = rows of submissions with status accepted / partially_accepted (and reporting month <= as_of when
-    as_of is given), minus rows with any quarantine.rows entry of severity 'error'.
-    Rejected, duplicate, superseded and still-'loaded' submissions contribute nothing. #}
+{# A view, so the attributors are not copied into another table. #}
 
 {{ config(materialized='view') }}
 with submissions as (

@@ -1,6 +1,4 @@
-{# The submissions log, typed, restricted to the run's reporting window.
-    With an explicit var as_of, submissions for later reporting months are left out (they could not have
-    been published at that date); files without a usable month are always kept (they are rejected). #}
+{# Files without a usable reporting month are kept (they are rejected, and still reported). #}
 {%- set as_of = as_of_var() %}
 
 with source as (

@@ -1,10 +1,4 @@
-{# NICE first-line concordance, journey grain (measures.md): one row per journey with at least one psychosocial
-    (type '95') sub-intervention. D = the earliest SUBST of those. The journey is second-line first when a
-    second-line sub-intervention (nice_line = 'second': PSYCGBH, PSYDNMC) starts on D and no first-line
-    intervention (nice_line = 'first': PSYMOTI, PSYCNMG, PSYSTP and RECMAID, which is recovery support, type '96')
-    starts on or before D anywhere in the same journey (any episode, any provider of the journey).
-    Cohort month = first day of the journey's start month; geography = the journey's (first episode's provider
-    and LA, and that LA's region). #}
+{# D is the earliest psychosocial start; both line checks are aggregates over the journey's sub-interventions. #}
 
 with journey_sub_interventions as (
 

@@ -1,7 +1,4 @@
-{# NICE concordance: the sub-interventions of each treatment journey (via the journey's in-treatment episodes),
-    with the reference data's NICE line (seed sub_interventions.nice_line: 'first' / 'second' / NULL) and whether
-    the sub-intervention is psychosocial (intervention type '95', the intervention's MODAL).
-    Sub-interventions of referral-only episodes have no journey and are left out. #}
+{# Reaches the journey through the in-treatment episode (inner join), so referral-only episodes drop out. #}
 
 with journey_episodes as (
 

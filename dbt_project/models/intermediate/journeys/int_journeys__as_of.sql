@@ -1,7 +1,4 @@
-{# The reporting date, one row. Explicit var as_of (validated month end) when given; otherwise the last day
-    of the latest reporting month among accepted / partially accepted submissions.
-    NULL only when there is no such submission and no var (then every other model is empty too).
-    Both branches read stg_submissions, so the dependency (and the DAG) is the same with or without the var. #}
+{# Both branches read stg_submissions, so the dependency (and the DAG) is the same with or without the var. #}
 {%- set as_of = as_of_var() %}
 
 select

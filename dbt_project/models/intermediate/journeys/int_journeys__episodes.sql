@@ -1,8 +1,4 @@
-{# The enriched episode (no attributors): latest version + reference data + derived fields.
-    region_code: from reference.la_regions (Z00B -> Z00B; NULL for an LA not in the list).
-    age_band: age in completed years at triage_date, else referral_date (NULL outside 18+).
-    in_treatment: triage_date is set (otherwise a referral only, counted in no measure).
-    treatment_end: coalesce(discharge_date, as_of) - the last day in treatment. #}
+{# The age comes from a dispatched macro (engines.sql): DOB on DuckDB, the exported age on Spark. #}
 
 with episodes as (
     select * from {{ ref('stg_episodes') }}

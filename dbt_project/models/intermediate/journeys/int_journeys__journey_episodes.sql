@@ -1,10 +1,6 @@
-{# Treatment journeys as gaps-and-islands over a client's in-treatment episodes (measures.md).
-    Order: (triage_date, provider_code, episode_id). An episode JOINS the current journey when any earlier
-    episode of the client is still open (DISD blank = +infinity), or when
-    triage_date - (running max discharge_date of the earlier episodes) <= journey_gap_days (21).
-    Otherwise it starts a new journey. Because every episode of an earlier journey ended more than 21 days
-    before the current journey started, the running max over all earlier episodes of the client equals the
-    running max within the current journey. Referral-only episodes (no triage_date) have no journey. #}
+{# Gaps and islands: an open earlier episode counts as discharged at +infinity. The running max of
+    discharge_date over all the client's earlier episodes equals the one within the current journey (every
+    earlier journey ended more than the gap before it started), so no recursion is needed. #}
 
 with episodes as (
     select

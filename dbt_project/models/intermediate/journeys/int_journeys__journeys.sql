@@ -1,15 +1,5 @@
-{# One row per treatment journey, with every marts.journeys column (measures.md).
-    start_date = first triage_date; end_date = NULL if any episode is open, else the latest discharge_date.
-    exit_reason = discharge_reason of the episode that ends last; ties on the end date go to the last episode
-    by (triage_date, provider_code, episode_id); NULL for an open journey. exit_episode_key = that episode
-    (NULL for an open journey): v2's successful completions count a completion at the exit episode's unit.
-    Geography (provider, LA, region) = the journey's first episode's.
-    days_in_treatment = coalesce(end_date, as_of) - start_date.
-    retention_status (84 days = 12 weeks):
-      retained     - days >= 84, or ended earlier with a successful completion (80/81/82);
-      pending      - open with as_of - start < 84, or ended with days < 84 in a transfer (83/84) whose pick-up
-                     window is still open (as_of < end_date + 21);
-      not_retained - ended with days < 84 for any other reason (a transfer whose window has closed included). #}
+{# The exit episode is rank 1 of row_number() over the journey's episodes: an open one first, then the latest
+    discharge_date, then the last by (triage_date, provider_code, episode_id). #}
 
 with members as (
     select

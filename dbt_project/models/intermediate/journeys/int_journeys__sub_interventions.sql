@@ -1,8 +1,4 @@
-{# Sub-interventions with their intervention and episode context.
-    Only sub-interventions whose episode exists in int_journeys__episodes (inner join).
-    modality_end comes from the intervention's own latest version; discharge_date / triage_date from the
-    episode's latest version (each entity is versioned on its own).
-    effective_end = coalesce(sub_end, modality_end, discharge_date, as_of) (measures.md). #}
+{# Inner join to int_journeys__episodes (a sub-intervention without its episode is dropped); left join to its intervention. #}
 
 with subs as (
     select * from {{ ref('stg_sub_interventions') }}

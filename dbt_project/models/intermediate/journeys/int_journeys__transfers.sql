@@ -1,10 +1,4 @@
-{# One row per transfer: an in-treatment episode discharged with reason 83 or 84 (measures.md).
-    Candidate receiving episodes: other in-treatment episodes of the same client (any provider, the same one
-    included) with triage_date > the transferring episode's triage_date (strictly: the same day is not a
-    candidate) and triage_date <= discharge_date + 21. The receiving episode is the candidate with the
-    smallest |triage_date - discharge_date|; ties: earlier triage_date, then provider_code, then episode_id.
-    gap_days = receiving triage_date - discharge_date (may be negative).
-    outcome: picked_up when a receiving episode exists; else pending when as_of < discharge_date + 21; else lost. #}
+{# Candidates are ranked per transferring episode with row_number(); rank 1 is the receiving episode. #}
 
 with episodes as (
     select * from {{ ref('int_journeys__episodes') }}

@@ -1,11 +1,4 @@
-{# In-treatment episodes x the QS8 periods in which they are in treatment (measures.md):
-    an episode is in treatment in period P when TRIAGED <= P.end and (DISD is blank or DISD >= P.start).
-
-    - Referral-only episodes (no TRIAGED) never appear: they count in no measure.
-    - "Measured up to as_of": P.end is replaced by measure_end = least(P.end, as_of), so for an incomplete period
-      only episodes triaged by as_of count. (In valid data no date is later than as_of, so this changes nothing
-      for complete periods and only guards the incomplete one.)
-    - Geography is the episode's own: provider = AGNCY, la = the episode's LA, region = the LA's region. #}
+{# least(period_end, as_of) is applied here, so only the incomplete period is affected. #}
 
 with periods as (
 

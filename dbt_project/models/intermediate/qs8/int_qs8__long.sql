@@ -1,6 +1,4 @@
-{# QS8 (a) and (b) in long form: one row per (period, geography, measure, denominator client) with the
-    numerator flag (the same left join for each measure's denominator and numerator models). qs8_measures
-    aggregates this; the client grain lets reviewers trace any published figure. #}
+{# One left join per measure (denominator -> numerator), unioned; the client grain lets reviewers trace a figure. #}
 
 with unioned as (
 

@@ -1,12 +1,4 @@
-{# QS8 reporting periods (measures.md "Periods for QS8").
-
-    Every calendar month and every financial year (1 April - 31 March) from the period containing the earliest
-    TRIAGED in the data up to the period containing as_of. A period ending after as_of keeps its calendar
-    period_end, has complete = false and is measured up to as_of: measure_end = least(period_end, as_of) is
-    the last day the period looks at (episodes must have TRIAGED <= measure_end, sub-interventions
-    SUBST <= measure_end).
-
-    The spine is a portable cross join of digits (macro qs8_integer_spine): 10,000 offsets, far more months
+{# The spine is a portable cross join of digits (macro qs8_integer_spine): 10,000 offsets, far more months
     than any real data span; offsets past as_of are filtered out. #}
 
 with as_of as (

@@ -1,18 +1,4 @@
-{# Sub-interventions of the QS8 code sets x the periods they overlap (measures.md).
-
-    A sub-intervention overlaps period P when its interval [SUBST, effective end] meets P, i.e.
-    SUBST <= measure_end and effective_end >= P.start, where effective_end = coalesce(SUBEND, MODEND, DISD, as_of)
-    (computed upstream in int_journeys__sub_interventions) and measure_end = least(P.end, as_of) ("measured up to as_of").
-    A sub-intervention spanning 31 March / 1 April therefore counts in both months and both financial years.
-
-    - Only sub-interventions on in-treatment episodes (TRIAGED set) are kept: those of referral-only episodes count
-      nowhere.
-    - Geography comes from the episode (the unit the sub-intervention is attributed to).
-    - The code sets are reference data (seeds formal_psychosocial_set, psychological_treatment_set); only codes
-      in either set are kept, flagged per set.
-    - The episode carrying the sub-intervention is NOT required here to be in treatment in P: with valid data
-      [SUBST, effective end] lies within [TRIAGED, DISD] so it always is; the per-unit numerators additionally
-      require the client to be in that unit's denominator (see int_qs8a__numerator, int_qs8b__numerator). #}
+{# The overlap test uses effective_end from int_journeys__sub_interventions and measure_end from the periods. #}
 
 with periods as (
 

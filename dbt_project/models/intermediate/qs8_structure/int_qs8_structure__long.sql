@@ -1,8 +1,4 @@
-{# QS8 structure, client grain: one row per (period, area, formal-set code, client) for each client who
-    received that code in the period on an episode of that area (LA or region only; Z00B is an area at both
-    levels). "Received in the period" = the sub-intervention's [SUBST, effective end] overlaps P, exactly as in
-    QS8 (a); the client must also be in treatment in P in that area (the area's (a) denominator), so the clients
-    with any code in an area are exactly that area's QS8 (a) numerator. #}
+{# Reuses the QS8 (a) overlap rows (int_qs8__sub_intervention_periods) and the (a) denominator, so both agree by construction. #}
 
 with areas_denominator as (
 

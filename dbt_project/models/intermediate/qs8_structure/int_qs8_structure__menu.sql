@@ -1,7 +1,4 @@
-{# QS8 structure - "offers the full formal menu" (measures.md): one row per (period, LA/region area with clients
-    in treatment in the period) with how many codes of the formal set were delivered and whether all of them
-    were. Additive companion of marts.qs8_structure (same areas, same delivery rule); kept as an intermediate
-    model so that the qs8_structure contract is unchanged. #}
+{# Areas x the formal set, left joined to the deliveries, then counted per area. #}
 
 with areas as (
 

@@ -1,7 +1,4 @@
-{# QS8 (a) denominator: clients in treatment in period P, per geography unit.
-
-    One row per (period, geography_level, geography_code, client). A client counts for a provider / LA / region
-    when one of their episodes *in that unit* is in treatment in P; nationally each client counts once. #}
+{# Fans each episode-period out to its geography levels (qs8_geography_rows), then keeps distinct clients. #}
 
 with episode_periods as (
 

@@ -1,9 +1,4 @@
-{# QS8 (a) numerator: clients of the (a) denominator with a formal psychosocial sub-intervention overlapping P.
-
-    Per unit, only sub-interventions on that unit's episodes count, and the client must be in that unit's
-    denominator (so numerator <= denominator in every row). The sub-intervention's own episode need not be the
-    episode that puts the client in the denominator (e.g. two concurrent episodes at one provider). Nationally a
-    client counts once, whichever unit delivered the intervention. #}
+{# A semi-join (exists) on the unit's evidence rows keeps numerator <= denominator by construction. #}
 
 with denominator as (
 

@@ -1,8 +1,4 @@
-{# QS8 (b) denominator: clients in treatment in P with DEPANX = 'Y' on an in-treatment episode in P.
-
-    The DEPANX = 'Y' episode must itself be in treatment in P (a flag on an episode discharged before P, or
-    triaged after it, does not qualify the client even if another episode is in treatment in P). Per unit, that
-    qualifying episode must belong to the unit; nationally each client counts once. #}
+{# The DEPANX flag is tested on the episode-period row itself, so the flagged episode is the one in treatment in P. #}
 
 with qualifying_episodes as (
 

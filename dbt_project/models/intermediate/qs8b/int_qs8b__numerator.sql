@@ -1,9 +1,4 @@
-{# QS8 (b) numerator: clients of the (b) denominator with
-      - a sub-intervention of the psychological treatment set (default PSYMNTH) overlapping P, or
-      - MHPSYTX = 'Y' (treated elsewhere, e.g. NHS Talking Therapies) on an in-treatment episode in P.
-    Either route suffices; both are recorded as evidence flags. Per unit, only that unit's sub-interventions and
-    episodes count and the client must be in the unit's (b) denominator; the MHPSYTX episode need not be the
-    DEPANX episode, but must be in treatment in P. Nationally each client counts once. #}
+{# Two evidence routes (sub-interventions, MHPSYTX episodes) fanned out to geography levels, then a semi-join. #}
 
 with denominator as (
 

@@ -1,11 +1,4 @@
-{# Successful completions per 12-month window and geography unit, at client grain (measures.md v2, completed).
-    A journey counts in window W = [period_start, period_end] when it ended in W (period_start <= end_date <=
-    period_end) with exit group 'successful completion'. It counts at the units of its EXIT episode (the one that
-    gives its exit reason, int_journeys__journeys.exit_episode_key): that episode's provider, its LA and that LA's region
-    (not the journey's first episode); nationally always.
-    not_re_presented = at least one such journey of the client at U in W has re_presented = false.
-    One row per (period_end, geography_level, geography_code, client_key). The mart keeps only clients also in
-    treatment at U in W (always true for gated data: the exit episode itself overlaps W). #}
+{# Geography comes from the exit episode (exit_episode_key), not the journey's first episode. #}
 
 with completions as (
     select

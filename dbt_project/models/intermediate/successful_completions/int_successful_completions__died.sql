@@ -1,8 +1,4 @@
-{# Deaths in treatment per 12-month window and geography unit, at client grain (measures.md v2, died).
-    A client died at unit U in window W = [period_start, period_end] when one of their in-treatment episodes at
-    U was discharged with DISRSN 89 (var died_discharge_reason) on a date in W, whether or not that episode
-    ends its journey. National: any provider. One row per (period_end, geography_level, geography_code,
-    client_key). #}
+{# Windows are joined on the discharge date; geography is the discharging episode's. #}
 
 with deaths as (
     select

@@ -1,11 +1,4 @@
-{# Clients in treatment per 12-month window and geography unit, with their substance group there
-    (measures.md v2 "Successful completions": in treatment, substance group).
-    A client is in treatment at unit U in window W = [period_start, period_end] when one of their in-treatment
-    episodes at U overlaps W: triage_date <= period_end and (discharge_date is blank or >= period_start).
-    National: at any provider (each client once). Provider / LA / region: the episode's own.
-    substance_group = the group (from DRUG1) of the client's qualifying episode at U that is last by
-    (triage_date, provider_code, episode_id), so each client is in exactly one group per (W, U).
-    One row per (period_end, geography_level, geography_code, client_key). #}
+{# The substance group is picked with row_number() over the client's qualifying episodes at the unit. #}
 
 with episodes as (
     select

@@ -1,10 +1,5 @@
-{# Re-presentation within 6 months, one row per journey (measures.md v2 "Per journey", re_presented).
-    For an ended journey with end E, the client's next journey is the one with journey_seq + 1:
-      true  - the next journey starts on or before E + 6 months;
-      false - it does not (or there is none) and E + 6 months <= as_of (a journey that ended in death included);
-      NULL  - otherwise: the journey is open, or the 6 months are not over yet.
-    Adding months keeps the day of the month, clamped to the month's last day (31 August + 6 months =
-    28 February, 29 in a leap year): dbt.dateadd('month', ...) does exactly that on DuckDB and Spark. #}
+{# The next journey is journey_seq + 1 of the same client. dbt.dateadd('month', ...) clamps to the month's last
+    day (31 August + 6 months = 28/29 February) on DuckDB and on Spark. #}
 
 with journeys as (
     select

@@ -1,9 +1,4 @@
-{# The rolling 12-month windows of the successful-completions indicator (measures.md v2).
-    period_end E: every month end from the earliest reporting month among the run's accepted (or partially
-    accepted) submissions up to the month six months before the as_of month, so every completion in a window
-    has had its full 6 months to re-present. Window W = [first day of the month 11 months before E's month, E].
-    No row when the run's first reporting month is later than as_of's month - 6 (not enough history yet).
-    Portable: a digits cross-join spine and dbt.dateadd / date_trunc / last_day; no series function. #}
+{# Portable: a digits cross-join spine and dbt.dateadd / date_trunc / last_day; no series function. #}
 
 with first_month as (
     select min({{ month_start('reporting_month') }}) as first_month_start

@@ -1,12 +1,4 @@
-{# The wait from referral to first intervention, one row per journey (measures.md v2 "Per journey").
-    referral_date           = REFLD of the journey's first episode (first by (triage_date, provider_code,
-                              episode_id)).
-    first_intervention_date = the earliest MODST over the latest versions of all interventions (any type) of all
-                              the journey's episodes; NULL when there is none.
-    wait_days               = first_intervention_date - referral_date (NULL without an intervention): the clock
-                              runs from the journey's first referral across all its episodes.
-    wait_status             = started when there is a first intervention; else no_intervention when the journey
-                              has ended; else waiting. #}
+{# The first intervention is a min over all the journey's episodes' interventions (latest versions). #}
 
 with journey_episodes as (
     select
