@@ -103,9 +103,9 @@ def _seed_types(manifest: Path) -> dict[str, dict[str, str]]:
     return {n["name"]: n["config"].get("column_types") or {} for n in nodes if n["resource_type"] == "seed"}
 
 
-def _copy(con: duckdb.DuckDBPyConnection, sql: str, target: Path) -> None:
+def _copy(con: duckdb.DuckDBPyConnection, sql: str, target: Path, params: dict[str, object] | None = None) -> None:
     target.mkdir(parents=True, exist_ok=True)
-    con.execute(f"copy ({sql}) to '{target / 'part-0.parquet'}' (format parquet)")
+    con.sql(sql, params=params).write_parquet(str(target / "part-0.parquet"))
 
 
 def export_for_spark(warehouse: Path, root: Path, manifest: Path) -> Export:
@@ -114,13 +114,13 @@ def export_for_spark(warehouse: Path, root: Path, manifest: Path) -> Export:
     root.mkdir(parents=True)
     with connect(warehouse, read_only=True) as con:
         define_macro(con)  # a temporary macro on this connection only, as in the dbt-duckdb plugin
-        rows, months = con.execute(
+        ((rows, months),) = con.execute(
             f"select count(*), count(distinct reporting_month) from ({_ACCEPTED_ROWS})"
-        ).fetchone()  # type: ignore[misc]
+        ).fetchall()  # fetched whole: the relation API refuses a connection with an unfinished result
         target = root / "raw" / "submission_rows"
         target.parent.mkdir(parents=True)
         if rows:
-            con.execute(f"copy ({_ACCEPTED_ROWS}) to '{target}' (format parquet, partition_by (reporting_month))")
+            con.sql(_ACCEPTED_ROWS).write_parquet(str(target), partition_by=["reporting_month"])
         else:  # no partitions: one empty file keeps the columns for Spark
             _copy(con, _ACCEPTED_ROWS, target)
         for name, sql in _TABLES.items():
@@ -129,7 +129,8 @@ def export_for_spark(warehouse: Path, root: Path, manifest: Path) -> Export:
             casts = ", ".join(f"cast({c} as {t}) as {c}" for c, t in types.items())
             columns = f"* replace ({casts})" if casts else "*"
             csv = SEEDS_DIR / f"{seed}.csv"
-            _copy(con, f"select {columns} from read_csv('{csv}', all_varchar = true)", root / "reference" / seed)
+            read = f"select {columns} from read_csv($csv, all_varchar = true)"
+            _copy(con, read, root / "reference" / seed, {"csv": str(csv)})
     return Export(root=root, rows=int(rows), months=int(months))
 
 
@@ -155,7 +156,8 @@ def import_marts(spark_warehouse: Path, warehouse: Path, manifest: Path) -> dict
                 raise RuntimeError(f"Spark built no marts.{table} under {files}; see the dbt log of the run")
             select = ", ".join(f'cast("{c}" as {t}) as "{c}"' if t else f'"{c}"' for c, t in columns) or "*"
             con.execute(
-                f"create or replace table marts.\"{table}\" as select {select} from read_parquet('{files}/*.parquet')"
+                f'create or replace table marts."{table}" as select {select} from read_parquet($files)',
+                {"files": f"{files}/*.parquet"},
             )
             counts[table] = con.execute(f'select count(*) from marts."{table}"').fetchone()[0]  # type: ignore[index]
         con.execute("commit")

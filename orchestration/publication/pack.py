@@ -75,8 +75,7 @@ def _sha256(path: Path) -> str:
 def _write_csv(con: duckdb.DuckDBPyConnection, table: MartTable, name: str, path: Path) -> FileFacts:
     columns = published_columns(table)
     assert_no_attributors(table.file_name, columns)
-    target = str(path).replace("'", "''")
-    con.execute(f"copy (select * from {name} order by {order_by(table)}) to '{target}' (header true, delimiter ',')")
+    con.sql(f"select * from {name} order by {order_by(table)}").write_csv(str(path), header=True, sep=",")
     markers = " + ".join(f"{c}::integer" for c in columns if c.endswith("_suppressed"))
     rows, suppressed = con.execute(f"select count(*), coalesce(sum({markers}), 0) from {name}").fetchall()[0]
     return FileFacts(table.file_name, int(rows), int(suppressed))

@@ -16,13 +16,13 @@ GEO_TABLE = "_pub_geo"
 
 def load_geography(con: duckdb.DuckDBPyConnection, la_regions_csv: Path | None = None) -> str:
     """Load the LA → region lookup into a temp table (columns la_code, la_name, region_code, region_name)."""
-    path = str(la_regions_csv or DEFAULT_LA_REGIONS).replace("'", "''")
     con.execute(
         f"""
         create or replace temp table {GEO_TABLE} as
         select la_code, la_name, region_code, region_name
-        from read_csv('{path}', header = true, all_varchar = true)
-        """
+        from read_csv($path, header = true, all_varchar = true)
+        """,
+        {"path": str(la_regions_csv or DEFAULT_LA_REGIONS)},
     )
     return GEO_TABLE
 
