@@ -67,6 +67,7 @@ class GateOutcome:
 
     @property
     def rejected(self) -> bool:
+        """True when the whole file was rejected."""
         return self.status == "rejected"
 
     def rows_failed(self) -> dict[str, int]:

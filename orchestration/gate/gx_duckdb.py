@@ -75,6 +75,7 @@ class DuckDBExecutionEngine(SqlAlchemyExecutionEngine):
 
     @contextmanager
     def get_connection(self) -> Iterator[sqlalchemy.Connection]:
+        """The one SQLAlchemy connection over the gate's DuckDB connection, opened on first use."""
         if self._connection is None:
             self._connection = self.engine.connect()
         try:
@@ -85,6 +86,7 @@ class DuckDBExecutionEngine(SqlAlchemyExecutionEngine):
             raise
 
     def close(self) -> None:
+        """Close the SQLAlchemy connection (the DuckDB connection stays the caller's)."""
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -98,6 +100,7 @@ class DuckDBGateDatasource(SQLDatasource):
 
     @property
     def execution_engine_type(self) -> type[SqlAlchemyExecutionEngine]:
+        """The execution engine GX builds for this datasource."""
         return DuckDBExecutionEngine
 
 

@@ -76,6 +76,7 @@ class RuleFileError(ValueError):
 
 
 def load_suite_json(suite: str) -> dict[str, Any]:
+    """The GX suite ``expectations/<suite>.json`` as a dict."""
     with (EXPECTATIONS_DIR / f"{suite}.json").open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
     return data
@@ -131,4 +132,5 @@ def gate_rules() -> tuple[Rule, ...]:
 
 
 def rule_by_name(name: str) -> Rule | None:
+    """The gate rule called ``name``, or None."""
     return next((rule for rule in gate_rules() if rule.name == name), None)

@@ -37,6 +37,7 @@ class FileValidation:
 
     @property
     def rejected(self) -> bool:
+        """True when the whole file was rejected."""
         return self.status == "rejected"
 
 

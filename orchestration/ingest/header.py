@@ -21,6 +21,7 @@ class Header:
 
 
 def read_header(path: Path) -> Header:
+    """The file's header row: its column names and where each submission column is (FileRejected if unusable)."""
     with path.open("rb") as handle:
         first = handle.readline(_MAX_HEADER_BYTES)
     if not first:

@@ -21,6 +21,7 @@ class LandingFile:
 
     @property
     def base_name(self) -> str:
+        """The file's name without its folder."""
         return self.path.name
 
 

@@ -62,6 +62,7 @@ class IngestSummary:
 
     @property
     def new_files(self) -> int:
+        """Files seen for the first time in this run (loaded, duplicate or rejected)."""
         return self.loaded + self.duplicate + self.rejected
 
     def add(self, other: IngestSummary) -> None:
@@ -70,6 +71,7 @@ class IngestSummary:
             setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
 
     def describe(self) -> str:
+        """One line for people: what the run found and did."""
         if self.new_files == 0:
             return f"no new files in the landing directory ({self.files_seen} seen, all already processed)"
         return (
@@ -97,6 +99,7 @@ _HELD_BACK = object()  # _triage's answer for a copy of a file loading in this p
 
 
 def default_workers() -> int:
+    """Loading lanes: one per core, at most four."""
     return max(1, min(4, os.cpu_count() or 1))
 
 

@@ -24,6 +24,7 @@ class FileScan:
 
 
 def scan_file(path: Path) -> FileScan:
+    """One read of the file: its SHA-256, size, blank lines and first UTF-8 error."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     size = 0

@@ -19,6 +19,7 @@ from orchestration.ingest.scan import FileScan
 
 
 def already_seen(con: duckdb.DuckDBPyConnection, file: LandingFile, sha256: str) -> bool:
+    """True when this exact file (path and content) was processed before."""
     row = con.execute(
         "select 1 from ingest.submissions where file_name = $n and file_sha256 = $h limit 1",
         {"n": file.relative_name, "h": sha256},
@@ -27,6 +28,7 @@ def already_seen(con: duckdb.DuckDBPyConnection, file: LandingFile, sha256: str)
 
 
 def duplicate_of(con: duckdb.DuckDBPyConnection, name: FileName, sha256: str) -> int | None:
+    """The submission id of an earlier file with the same provider, month and content, if any."""
     row = con.execute(
         "select min(submission_id) from ingest.submissions "
         "where provider_code = $p and reporting_month = $m and file_sha256 = $h and status <> 'duplicate'",

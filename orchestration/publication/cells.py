@@ -98,6 +98,7 @@ def build_suppressed_cells(con: duckdb.DuckDBPyConnection, window: Window, table
 
 
 def out_table(table: MartTable) -> str:
+    """The temp table holding ``table``'s published rows."""
     return f"_pub_out_{table.name}"
 
 
@@ -205,5 +206,6 @@ def materialise_published(con: duckdb.DuckDBPyConnection, table: MartTable, regi
 
 
 def drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop every temp table a publishing run created on ``con``."""
     for name in (CELLS_TABLE, SUPPRESSED_TABLE, GEO_TABLE, *(out_table(t) for t in ALL_TABLES)):
         con.execute(f"drop table if exists {name}")

@@ -31,9 +31,11 @@ class Series:
     counts: tuple[tuple[int | None, int | None], ...] = field(default=())
 
     def is_provisional(self, i: int) -> bool:
+        """True when point ``i`` is provisional."""
         return bool(self.provisional) and self.provisional[i]
 
     def tooltip(self, x_label: str, i: int) -> str:
+        """The hover text of point ``i``."""
         value = self.values[i]
         text = f"{self.label}, {x_label}: {value:.1f}%" if value is not None else f"{self.label}, {x_label}"
         if self.counts and self.counts[i][0] is not None and self.counts[i][1] is not None:

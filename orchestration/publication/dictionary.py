@@ -13,6 +13,7 @@ DICTIONARY_HEADER = ("file", "column", "measure", "meaning", "type", "unit", "ro
 
 
 def dictionary_rows(tables: Sequence[MartTable]) -> list[tuple[str, ...]]:
+    """The data dictionary's rows: one per published column of every table."""
     return [
         (table.file_name, c.name, table.measure_name, c.meaning, c.type, c.unit, c.rounding)
         for table in tables
@@ -21,6 +22,7 @@ def dictionary_rows(tables: Sequence[MartTable]) -> list[tuple[str, ...]]:
 
 
 def write_dictionary(path: Path, tables: Sequence[MartTable]) -> None:
+    """Write the data dictionary CSV of ``tables`` to ``path``."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(DICTIONARY_HEADER)

@@ -50,6 +50,7 @@ class PackSummary:
 
     @property
     def total_suppressed(self) -> int:
+        """Cells suppressed in the whole pack."""
         return sum(self.suppressed_cells.values())
 
 

@@ -66,21 +66,25 @@ class PackFacts:
 
     @property
     def title(self) -> str:
+        """The pack's title: region and month."""
         return f"Drug and alcohol treatment: {self.region_name}, {month_label(self.window.month)}"
 
     @property
     def status_statement(self) -> str:
+        """The release status sentence: synthetic data, or the release's status."""
         if self.release.synthetic:
             return SYNTHETIC_STATEMENT
         return f"These are {self.release.status}."
 
     @property
     def fy_label(self) -> str:
+        """The financial year's label, e.g. 2025-26."""
         start, end = self.window.financial_year
         return f"{start.year}-{end.year % 100:02d}"
 
     @property
     def fy_year_to_date(self) -> bool:
+        """True when the financial year is not over at the data's as-of date."""
         return self.window.financial_year[1] > self.data_as_of
 
 
@@ -192,6 +196,7 @@ def _charts(con: duckdb.DuckDBPyConnection, facts: PackFacts) -> list[Chart]:
 
 
 def render_index(con: duckdb.DuckDBPyConnection, facts: PackFacts, files: Sequence[FileFacts]) -> str:
+    """The pack's index.html: headline tables, charts and the list of files."""
     window = facts.window
     fy_start, _ = window.financial_year
     areas = Areas(facts.region_code, facts.region_name, facts.region_has_data, tuple(facts.las_with_data))

@@ -33,6 +33,7 @@ def region_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def region_name(con: duckdb.DuckDBPyConnection, region_code: str) -> str | None:
+    """The region's name in the reference data, or None."""
     rows = con.execute(f"select min(region_name) from {GEO_TABLE} where region_code = ?", [region_code]).fetchall()
     return rows[0][0]
 

@@ -25,6 +25,7 @@ ENGLAND_COLOUR = "#b35806"
 
 
 def month_label(month: date, short: bool = False) -> str:
+    """``June 2026`` (``Jun 2026`` when ``short``)."""
     name = MONTH_NAMES[month.month - 1]
     return f"{name[:3]} {month.year % 100:02d}" if short else f"{name} {month.year}"
 
@@ -48,6 +49,7 @@ class ChartSpec:
 
     @property
     def provisional_sql(self) -> str:
+        """SQL for whether each charted point is provisional."""
         if self.table.period_type_column:
             return "not complete"
         return "provisional" if self.table.provisional_when else "false"
@@ -227,6 +229,7 @@ QS8B_NAME = "QS8 (b) psychological treatment for depression or anxiety"
 
 
 def latest_month_table(con: duckdb.DuckDBPyConnection, areas: Areas, month: date) -> HtmlTable:
+    """The headline table for the latest month, one row per area."""
     m = date_literal(month)
     return geography_table(
         con,
@@ -251,6 +254,7 @@ def latest_month_table(con: duckdb.DuckDBPyConnection, areas: Areas, month: date
 def financial_year_table(
     con: duckdb.DuckDBPyConnection, areas: Areas, fy_start: date, label: str, note: str
 ) -> HtmlTable:
+    """The financial-year-to-date table, one row per area."""
     return geography_table(
         con,
         areas,
@@ -271,6 +275,7 @@ def financial_year_table(
 
 
 def cohort_table(con: duckdb.DuckDBPyConnection, areas: Areas, cohort: date, note: str) -> HtmlTable:
+    """The cohort table (journeys starting in ``cohort``), one row per area."""
     c = date_literal(cohort)
     return geography_table(
         con,

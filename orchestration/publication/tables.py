@@ -45,13 +45,16 @@ class Rate:
 
     @property
     def decimals(self) -> int:
+        """Decimal places the rate is published with."""
         return PERCENT_DECIMALS if self.unit == "percent" else DAYS_DECIMALS
 
     def published_sql(self, alias: str) -> str:
+        """SQL for the published value of the rate from the table aliased ``alias``."""
         scale = "100 * " if self.unit == "percent" else ""
         return f"round({scale}{alias}.{self.source}, {self.decimals})"
 
     def column(self) -> Column:
+        """The rate's column in the data dictionary."""
         unit = "percent (0 to 100)" if self.unit == "percent" else "days"
         return Column(self.name, self.meaning, "decimal", unit, f"rounded to {self.decimals} decimal place")
 
@@ -84,10 +87,12 @@ class MartTable:
 
     @property
     def file_name(self) -> str:
+        """The table's CSV file name in a pack."""
         return f"{self.name}.csv"
 
     @property
     def count_names(self) -> tuple[str, ...]:
+        """The names of the table's count columns."""
         return tuple(c.name for c in self.counts)
 
 
@@ -260,6 +265,7 @@ GEOGRAPHY_COLUMNS = (
 
 
 def marker(column: str) -> Column:
+    """The ``<column>_suppressed`` marker column of ``column``."""
     return Column(
         f"{column}_suppressed",
         f"true when {column} is withheld for disclosure control (then {column} is empty)",
@@ -273,6 +279,7 @@ def published_columns(table: MartTable) -> tuple[str, ...]:
 
 
 def documented_columns(table: MartTable) -> tuple[Column, ...]:
+    """Every published column of ``table`` with its description, in file order."""
     value_columns: list[Column] = []
     for column in (*table.counts, *(r.column() for r in table.rates)):
         value_columns += [column, marker(column.name)]

@@ -26,14 +26,17 @@ class Settings:
 
     @property
     def months(self) -> range:
+        """The months to generate, as month numbers."""
         return range(self.start_month, self.end_month + 1)
 
     @property
     def start(self) -> str:
+        """The first month, ``YYYY-MM``."""
         return month_label(self.start_month)
 
     @property
     def end(self) -> str:
+        """The last month, ``YYYY-MM``."""
         return month_label(self.end_month)
 
 
@@ -55,6 +58,7 @@ def validate_arguments(
     error_rate: object,
     progress: Callable[[int, int], None] | None,
 ) -> Settings:
+    """The generator's settings, or ValueError saying which argument is wrong."""
     if not isinstance(out_dir, str | Path) or str(out_dir) == "":
         raise ValueError(f"out_dir must be a directory path, got {out_dir!r}")
     path = Path(out_dir)

@@ -26,14 +26,17 @@ class Horizon:
 
     @property
     def start_day(self) -> int:
+        """The first day of the first generated month."""
         return first_day(self.start_month)
 
     @property
     def earliest_day(self) -> int:
+        """The earliest day a history may start (years before the first month)."""
         return first_day(self.start_month - 12 * HISTORY_YEARS_BEFORE_START)
 
     @property
     def last_day(self) -> int:
+        """The last day of the last generated month."""
         return last_day(self.end_month)
 
 

@@ -26,31 +26,38 @@ def parse_month(text: object, name: str) -> int:
 
 
 def month_label(month: int) -> str:
+    """A month number as ``YYYY-MM``."""
     return f"{month // 12:04d}-{month % 12 + 1:02d}"
 
 
 def first_day(month: int) -> int:
+    """The ordinal of the month's first day."""
     return date(month // 12, month % 12 + 1, 1).toordinal()
 
 
 def last_day(month: int) -> int:
+    """The ordinal of the month's last day."""
     return first_day(month + 1) - 1
 
 
 @cache
 def month_of(day: int) -> int:
+    """The month number of a day ordinal."""
     value = date.fromordinal(day)
     return value.year * 12 + value.month - 1
 
 
 @cache
 def iso(day: int) -> str:
+    """A day ordinal as ``YYYY-MM-DD``."""
     return date.fromordinal(day).isoformat()
 
 
 def from_iso(text: str) -> int:
+    """A ``YYYY-MM-DD`` date as a day ordinal."""
     return date.fromisoformat(text).toordinal()
 
 
 def years_to_days(years: float) -> int:
+    """Years as a whole number of days."""
     return round(years * 365.2425)

@@ -85,9 +85,11 @@ class FaultInjector:
 
     @property
     def total(self) -> int:
+        """Faults injected so far."""
         return sum(len(entries) for entries in self.entries)
 
     def counts(self) -> dict[str, int]:
+        """Faults injected so far, by kind."""
         counts = dict.fromkeys(FAULT_KINDS, 0)
         for entries in self.entries:
             for entry in entries:
@@ -95,6 +97,7 @@ class FaultInjector:
         return counts
 
     def write_manifest(self, out_dir: Path) -> Path:
+        """Write the manifest of injected faults under ``out_dir``; returns its path."""
         path = out_dir / MANIFEST
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8", newline="") as handle:

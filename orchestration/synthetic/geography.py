@@ -19,10 +19,12 @@ OUT_OF_ENGLAND_SHARE = 0.015
 
 
 def region_count(providers: int, available: int = 9) -> int:
+    """How many regions the providers are spread over."""
     return min(available, 9, max(1, math.ceil(providers / 2)))
 
 
 def provider_code(number: int) -> str:
+    """The code of provider ``number``, e.g. P0001."""
     return f"P{number:04d}"
 
 
@@ -45,9 +47,11 @@ class Geography:
 
     @property
     def codes(self) -> tuple[str, ...]:
+        """Every provider's code."""
         return tuple(provider.code for provider in self.providers)
 
     def pick_provider(self, rng: random.Random) -> int:
+        """A provider, weighted by size."""
         return self._sizes.pick(rng)
 
     def other_in_region(self, rng: random.Random, provider: int) -> int:
@@ -56,12 +60,14 @@ class Geography:
         return others[int(rng.random() * len(others))] if others else provider
 
     def other_anywhere(self, rng: random.Random, provider: int) -> int:
+        """Another provider than ``provider``, anywhere in the country."""
         if len(self.providers) == 1:
             return provider
         other = int(rng.random() * (len(self.providers) - 1))
         return other + 1 if other >= provider else other
 
     def residence(self, rng: random.Random, provider: int) -> str:
+        """An LA for a client of ``provider``, mostly in its region."""
         home = self.providers[provider]
         draw = rng.random()
         if draw < HOME_LA_SHARE:
@@ -73,6 +79,7 @@ class Geography:
 
 
 def build_geography(reference: Reference, providers: int, seed: int) -> Geography:
+    """Providers placed in regions and LAs of the reference data."""
     rng = derive_rng(seed, "geography")
     all_regions = reference.regions
     regions = sorted(rng.sample(all_regions, region_count(providers, len(all_regions))))

@@ -72,6 +72,7 @@ CODES_USED = {
 
 
 def initials(rng: random.Random) -> tuple[str, str]:
+    """First and surname initials, drawn from realistic frequencies."""
     first, second = FIRST_INITIALS.pick(rng), SURNAME_INITIALS.pick(rng)
     if rng.random() < LOWERCASE_INITIALS:
         return first.lower(), second.lower()
@@ -79,6 +80,7 @@ def initials(rng: random.Random) -> tuple[str, str]:
 
 
 def sex(rng: random.Random, group: str) -> str:
+    """A sex code for someone in ``group``."""
     draw = rng.random()
     if draw < NOT_STATED_SEX:
         return "X"
@@ -86,6 +88,7 @@ def sex(rng: random.Random, group: str) -> str:
 
 
 def age_at_first_referral(rng: random.Random, group: str) -> float:
+    """An age in years at first referral for ``group``."""
     mean, sd, oldest = AGE[group]
     return clipped_gauss(rng, mean, sd, MIN_AGE, oldest)
 

@@ -52,6 +52,7 @@ class BatchRunner:
         self.renderer = SnapshotRenderer(self.horizon, self.geography.codes)
 
     def run(self, batch: int, people: int) -> BatchResult:
+        """Generate batch ``batch`` of ``people`` histories."""
         rng = derive_rng(self.job.seed, "histories", str(batch))
         simulator = HistorySimulator(self.reference, self.geography, self.horizon, rng, batch)
         span = self.job.end_month - self.job.start_month + 1
@@ -82,6 +83,7 @@ def _run_in_worker(batch: int, people: int) -> BatchResult:
 
 
 def default_workers(clients: int) -> int:
+    """Worker processes for ``clients``: one for small runs."""
     if clients < SERIAL_BELOW:
         return 1
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1, -(-clients // BATCH_SIZE)))

@@ -16,11 +16,13 @@ T = TypeVar("T")
 
 
 def derive_seed(seed: int, *labels: str) -> int:
+    """A seed derived from ``seed`` and labels: stable across runs and Python versions."""
     text = "\x1f".join((str(seed), *labels)).encode("utf-8")
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big")
 
 
 def derive_rng(seed: int, *labels: str) -> random.Random:
+    """A random generator seeded by :func:`derive_seed`."""
     return random.Random(derive_seed(seed, *labels))
 
 
@@ -40,9 +42,11 @@ class Weighted(Generic[T]):
 
     @property
     def values(self) -> tuple[T, ...]:
+        """The values to pick from."""
         return self._values
 
     def pick(self, rng: random.Random) -> T:
+        """One value, with its weight's probability."""
         return self._values[bisect_right(self._cumulative, rng.random() * self._total)]
 
     def pick_excluding(self, rng: random.Random, excluded: Sequence[T]) -> T | None:
@@ -82,4 +86,5 @@ def lognormal_days(rng: random.Random, median: float, sigma: float, minimum: int
 
 
 def clipped_gauss(rng: random.Random, mean: float, sd: float, low: float, high: float) -> float:
+    """A normal draw clipped to [low, high]."""
     return min(max(mean + sd * normal(rng), low), high)

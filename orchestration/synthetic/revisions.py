@@ -39,6 +39,7 @@ class Reviser:
         self.rng = rng
 
     def revise(self, episode: Episode) -> None:
+        """Maybe revise ``episode`` in a later month's file, as providers do."""
         rng = self.rng
         if episode.disd is not None and rng.random() < LATE_DISCHARGE:
             episode.disd_lag = 1

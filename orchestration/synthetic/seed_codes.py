@@ -32,9 +32,11 @@ class Reference:
 
     @property
     def regions(self) -> tuple[str, ...]:
+        """Every region code, sorted."""
         return tuple(sorted(self.las_by_region))
 
     def check_codes(self, kind: str, codes: Iterable[str], allowed: Iterable[str]) -> None:
+        """Raise RuntimeError naming any of ``codes`` not in ``allowed``."""
         unknown = sorted(set(codes) - set(allowed))
         if unknown:
             raise RuntimeError(f"generator uses {kind} codes missing from the seeds: {', '.join(unknown)}")
@@ -50,6 +52,7 @@ def _column(path: Path, name: str) -> frozenset[str]:
 
 
 def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
+    """The reference code lists and LA-region lookup from the seeds."""
     las: dict[str, list[str]] = {}
     la_codes: list[str] = []
     for row in _rows(seeds_dir / "la_regions.csv"):

@@ -10,6 +10,7 @@ from orchestration.synthetic.seed_codes import Reference
 
 
 def check_codes(reference: Reference) -> None:
+    """Raise RuntimeError if the generator would write a code the reference data lacks."""
     drugs = {*people.CODES_USED["drug"], *DRUG1_MISTAKES, *DRUG1_MISTAKES.values(), ALCOHOL_CODE, *CONFLICT_DRUGS}
     reference.check_codes("DRUG1", drugs, reference.drug_groups)
     reference.check_codes("INJSTAT", people.CODES_USED["injecting"], reference.injecting_codes)

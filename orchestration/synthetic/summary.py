@@ -29,9 +29,11 @@ class GenerateSummary:
 
     @property
     def months(self) -> int:
+        """Months generated."""
         return self.files_written // self.providers if self.providers else 0
 
     def describe(self) -> str:
+        """One line for people: what was generated."""
         if self.faults_injected:
             faults = f"{_count(self.faults_injected, 'fault')} injected (listed in {self.manifest})"
         else:

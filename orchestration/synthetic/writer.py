@@ -47,6 +47,7 @@ class SubmissionWriter:
         self._pending = 0
 
     def create(self) -> None:
+        """Create every submission file with its header."""
         for name in self.names:
             path = self.out_dir / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,6 +55,7 @@ class SubmissionWriter:
                 handle.write(HEADER)
 
     def add(self, key: int, text: str, rows: int) -> None:
+        """Buffer ``rows`` rows of text for file ``key`` (faults injected here)."""
         if self.injector is not None:
             text = self.injector.apply(key, self._rows[key] + 1, text, rows)
         self._buffers[key].append(text)
@@ -77,6 +79,7 @@ class SubmissionWriter:
             self.flush()
 
     def flush(self) -> None:
+        """Write the buffered rows out."""
         for key, buffer in enumerate(self._buffers):
             if buffer:
                 with (self.out_dir / self.names[key]).open("a", encoding="utf-8", newline="") as handle:
@@ -85,5 +88,6 @@ class SubmissionWriter:
         self._pending = 0
 
     def close(self) -> WriteStats:
+        """Flush and close every file; returns the counts written."""
         self.flush()
         return WriteStats(files=len(self.names), rows=sum(self._rows))
