@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.synthetic import GenerateSummary, generate
 from orchestration.warehouse import connect
 
 os.environ.setdefault("JOURNEYS_PSEUDONYM_KEY", "test-only-key")
@@ -29,3 +30,14 @@ def landing(tmp_path: Path) -> Path:
 def warehouse(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with connect(tmp_path / "warehouse.duckdb") as con:
         yield con
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GenerateSummary]:
+    """The default demo size: 2,000 clients, 6 providers, 2025-01..2026-06."""
+    out = tmp_path_factory.mktemp("demo")
+    calls: list[tuple[int, int]] = []
+    summary = generate(out, seed=7, progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, 2000) and calls[-1] == (2000, 2000) and len(calls) >= 5
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    return out, summary
