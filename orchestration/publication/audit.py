@@ -28,6 +28,15 @@ def determined_cells(con: duckdb.DuckDBPyConnection, cells: str, members: str) -
     membership (``cell_group``, ``constraint_id``, ``role`` total/part, ``_cell_id``).
     """
     matrix, pivots, result = f"{cells}_audit_m", f"{cells}_audit_p", f"{cells}_determined"
+    _build_matrix(con, cells, members, matrix, pivots)
+    while _choose_pivots(con, matrix, pivots):
+        _eliminate(con, matrix, pivots)
+    _read_determined(con, matrix, pivots, result)
+    return result
+
+
+def _build_matrix(con: duckdb.DuckDBPyConnection, cells: str, members: str, matrix: str, pivots: str) -> None:
+    """The linear system over the suppressed cells (one row per constraint) and an empty pivot table."""
     con.execute(
         f"""
         create or replace temp table {matrix} as
@@ -46,92 +55,100 @@ def determined_cells(con: duckdb.DuckDBPyConnection, cells: str, members: str) -
         create or replace temp table {pivots} (cell_group varchar, row_id bigint, col_id bigint);
         """
     )
-    while True:
-        # Pivots of this step, per cell group: each live row (not yet a pivot row) offers its first live column
-        # (not yet a pivot column); one row per column (the largest coefficient). Offers whose row has no entry in
-        # another offered column are taken together, since their eliminations do not interfere; a group with no
-        # such offer takes its first offer alone.
-        chosen = con.execute(
-            f"""
-            create or replace temp table {matrix}_chosen as
-            with live as (
-                select m.* from {matrix} as m
-                where abs(m.coef) > {TOLERANCE}
-                  and m.row_id not in (select row_id from {pivots})
-                  and not exists (select 1 from {pivots} as p where p.cell_group = m.cell_group
-                                  and p.col_id = m.col_id)
-            ),
-            firsts as (select cell_group, row_id, min(col_id) as col_id from live group by all),
-            offers as (
-                select * from (
-                    select l.*, row_number() over (
-                        partition by l.cell_group, l.col_id order by abs(l.coef) desc, l.row_id
-                    ) as k
-                    from firsts as f join live as l using (cell_group, row_id, col_id)
-                )
-                where k = 1
-            ),
-            clean as (
-                select o.* from offers as o
-                where not exists (
-                    select 1 from live as l join offers as other
-                      on l.cell_group = other.cell_group and l.col_id = other.col_id
-                    where l.cell_group = o.cell_group and l.row_id = o.row_id and other.col_id <> o.col_id
-                )
-            ),
-            fallback as (
-                select * from (
-                    select o.*, row_number() over (partition by o.cell_group order by o.col_id) as n from offers as o
-                )
-                where n = 1 and cell_group not in (select cell_group from clean)
+
+
+def _choose_pivots(con: duckdb.DuckDBPyConnection, matrix: str, pivots: str) -> int:
+    """Pivots of this step, per cell group: each live row (not yet a pivot row) offers its first live column
+    (not yet a pivot column); one row per column (the largest coefficient). Offers whose row has no entry in
+    another offered column are taken together, since their eliminations do not interfere; a group with no such
+    offer takes its first offer alone. Returns how many were chosen (0: the system is reduced)."""
+    return con.execute(
+        f"""
+        create or replace temp table {matrix}_chosen as
+        with live as (
+            select m.* from {matrix} as m
+            where abs(m.coef) > {TOLERANCE}
+              and m.row_id not in (select row_id from {pivots})
+              and not exists (select 1 from {pivots} as p where p.cell_group = m.cell_group
+                              and p.col_id = m.col_id)
+        ),
+        firsts as (select cell_group, row_id, min(col_id) as col_id from live group by all),
+        offers as (
+            select * from (
+                select l.*, row_number() over (
+                    partition by l.cell_group, l.col_id order by abs(l.coef) desc, l.row_id
+                ) as k
+                from firsts as f join live as l using (cell_group, row_id, col_id)
             )
-            select cell_group, row_id, col_id, coef from clean
-            union all
-            select cell_group, row_id, col_id, coef from fallback
-            """
-        ).fetchall()[0][0]
-        if not chosen:
-            break
-        con.execute(
-            f"""
-            insert into {pivots} select cell_group, row_id, col_id from {matrix}_chosen;
-            create or replace temp table {matrix} as
-            with pivot_rows as (  -- the pivot rows, scaled so that each pivot is 1
-                select m.cell_group, p.row_id as pivot_row_id, m.col_id, m.coef / p.coef as coef
-                from {matrix} as m join {matrix}_chosen as p on m.cell_group = p.cell_group and m.row_id = p.row_id
-            ),
-            factor as (  -- every other row with an entry in a pivot column
-                select m.cell_group, m.row_id, p.row_id as pivot_row_id, m.coef as f
-                from {matrix} as m join {matrix}_chosen as p
-                  on m.cell_group = p.cell_group and m.col_id = p.col_id and m.row_id <> p.row_id
-                where abs(m.coef) > {TOLERANCE}
-            ),
-            affected as (select distinct cell_group, row_id from factor),
-            untouched as (
-                select m.* from {matrix} as m
-                where not exists (select 1 from affected as a where a.cell_group = m.cell_group
-                                  and a.row_id = m.row_id)
-                  and m.row_id not in (select row_id from {matrix}_chosen)
-            ),
-            eliminated as (
-                select cell_group, row_id, col_id, sum(coef) as coef
-                from (
-                    select m.cell_group, m.row_id, m.col_id, m.coef
-                    from {matrix} as m join affected using (cell_group, row_id)
-                    union all
-                    select f.cell_group, f.row_id, r.col_id, -f.f * r.coef
-                    from factor as f join pivot_rows as r using (cell_group, pivot_row_id)
-                )
-                group by all
-                having abs(sum(coef)) > {TOLERANCE}
+            where k = 1
+        ),
+        clean as (
+            select o.* from offers as o
+            where not exists (
+                select 1 from live as l join offers as other
+                  on l.cell_group = other.cell_group and l.col_id = other.col_id
+                where l.cell_group = o.cell_group and l.row_id = o.row_id and other.col_id <> o.col_id
             )
-            select * from untouched
-            union all
-            select cell_group, pivot_row_id, col_id, coef from pivot_rows
-            union all
-            select * from eliminated
-            """
+        ),
+        fallback as (
+            select * from (
+                select o.*, row_number() over (partition by o.cell_group order by o.col_id) as n from offers as o
+            )
+            where n = 1 and cell_group not in (select cell_group from clean)
         )
+        select cell_group, row_id, col_id, coef from clean
+        union all
+        select cell_group, row_id, col_id, coef from fallback
+        """
+    ).fetchall()[0][0]  # type: ignore[no-any-return]
+
+
+def _eliminate(con: duckdb.DuckDBPyConnection, matrix: str, pivots: str) -> None:
+    """Record the chosen pivots, scale their rows so each pivot is 1 and clear their columns from every other row."""
+    con.execute(
+        f"""
+        insert into {pivots} select cell_group, row_id, col_id from {matrix}_chosen;
+        create or replace temp table {matrix} as
+        with pivot_rows as (  -- the pivot rows, scaled so that each pivot is 1
+            select m.cell_group, p.row_id as pivot_row_id, m.col_id, m.coef / p.coef as coef
+            from {matrix} as m join {matrix}_chosen as p on m.cell_group = p.cell_group and m.row_id = p.row_id
+        ),
+        factor as (  -- every other row with an entry in a pivot column
+            select m.cell_group, m.row_id, p.row_id as pivot_row_id, m.coef as f
+            from {matrix} as m join {matrix}_chosen as p
+              on m.cell_group = p.cell_group and m.col_id = p.col_id and m.row_id <> p.row_id
+            where abs(m.coef) > {TOLERANCE}
+        ),
+        affected as (select distinct cell_group, row_id from factor),
+        untouched as (
+            select m.* from {matrix} as m
+            where not exists (select 1 from affected as a where a.cell_group = m.cell_group
+                              and a.row_id = m.row_id)
+              and m.row_id not in (select row_id from {matrix}_chosen)
+        ),
+        eliminated as (
+            select cell_group, row_id, col_id, sum(coef) as coef
+            from (
+                select m.cell_group, m.row_id, m.col_id, m.coef
+                from {matrix} as m join affected using (cell_group, row_id)
+                union all
+                select f.cell_group, f.row_id, r.col_id, -f.f * r.coef
+                from factor as f join pivot_rows as r using (cell_group, pivot_row_id)
+            )
+            group by all
+            having abs(sum(coef)) > {TOLERANCE}
+        )
+        select * from untouched
+        union all
+        select cell_group, pivot_row_id, col_id, coef from pivot_rows
+        union all
+        select * from eliminated
+        """
+    )
+
+
+def _read_determined(con: duckdb.DuckDBPyConnection, matrix: str, pivots: str, result: str) -> None:
+    """In reduced row echelon form a cell is determined when its pivot row has no other non-zero entry."""
     con.execute(
         f"""
         create or replace temp table {result} as
@@ -144,4 +161,3 @@ def determined_cells(con: duckdb.DuckDBPyConnection, cells: str, members: str) -
         drop table if exists {pivots};
         """
     )
-    return result
