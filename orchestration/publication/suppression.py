@@ -250,6 +250,30 @@ def suppress_cells(
     """
     _check_input(con, cells)
     members = f"{out}_members"
+    identities = sorted(row_totals.items()) if isinstance(row_totals, Mapping) else list(row_totals or ())
+    _primary(con, cells, out)
+    _constraint_members(con, out, members, identities)
+    protect_pass = _protect_sql(out, members)
+    rate_pass = _rate_zero_pass(out, rate_inputs) if rate_inputs else None
+    cover_pass = _zero_cover_sql(out, _partners(identities))
+    # Each pass only adds suppressed cells, so these loops end after at most one pass per cell.
+    while True:
+        while True:
+            changed = con.execute(rate_pass).fetchall()[0][0] if rate_pass else 0
+            changed += con.execute(protect_pass).fetchall()[0][0]
+            changed += con.execute(cover_pass).fetchall()[0][0]
+            if not changed:
+                break
+        determined = determined_cells(con, out, members)
+        if not con.execute(_protect_determined_sql(out, members, determined)).fetchall()[0][0]:
+            break
+    con.execute(f"drop table if exists {members}")
+    con.execute(f"drop table if exists {determined}")
+    return out
+
+
+def _primary(con: duckdb.DuckDBPyConnection, cells: str, out: str) -> None:
+    """Number the cells and mark the primary suppressions (values 1 to 4)."""
     con.execute(
         f"""
         create or replace temp table {out} as
@@ -259,7 +283,13 @@ def suppress_cells(
         from {cells} as c
         """
     )
-    # Constraint membership: geography (total = the parent's cell, parts = its children) and rows.
+
+
+def _constraint_members(
+    con: duckdb.DuckDBPyConnection, out: str, members: str, identities: Sequence[tuple[str, Sequence[str]]]
+) -> None:
+    """Every constraint a reader knows, as its member cells: geography (total = the parent's cell, parts = its
+    children) and the row identities."""
     # priority: the order of the kinds of constraint (1 LAs within a region, 2 rows, 3 regions within England);
     # area: constraints of different areas share no cell while priorities 1 and 2 are being worked on.
     geography_sql = f"""
@@ -281,7 +311,6 @@ def suppress_cells(
         from {out}
         where geography_level in ('region', 'national')
     """
-    identities = sorted(row_totals.items()) if isinstance(row_totals, Mapping) else list(row_totals or ())
     row_sql = _row_constraint_sql(out, identities) if identities else ""
     con.execute(
         f"""
@@ -291,7 +320,13 @@ def suppress_cells(
         insert into {members} {geography_sql} {"union all " + row_sql if row_sql else ""};
         """
     )
-    protect_pass = f"""
+
+
+def _protect_sql(out: str, members: str) -> str:
+    """One pass of secondary suppression: each constraint left with a single suppressed cell (or whose suppressed
+    parts sum to no more than their count) gets one more, the smallest other non-zero part, else its total; one
+    constraint per cell group and area at a time, in priority order."""
+    return f"""
         update {out} set suppressed = true
         where _cell_id in (
             with m as (
@@ -332,19 +367,3 @@ def suppress_cells(
             select _cell_id from chosen where priority < 3 or first_priority = 3
         )
     """
-    rate_pass = _rate_zero_pass(out, rate_inputs) if rate_inputs else None
-    cover_pass = _zero_cover_sql(out, _partners(identities))
-    # Each pass only adds suppressed cells, so these loops end after at most one pass per cell.
-    while True:
-        while True:
-            changed = con.execute(rate_pass).fetchall()[0][0] if rate_pass else 0
-            changed += con.execute(protect_pass).fetchall()[0][0]
-            changed += con.execute(cover_pass).fetchall()[0][0]
-            if not changed:
-                break
-        determined = determined_cells(con, out, members)
-        if not con.execute(_protect_determined_sql(out, members, determined)).fetchall()[0][0]:
-            break
-    con.execute(f"drop table if exists {members}")
-    con.execute(f"drop table if exists {determined}")
-    return out
