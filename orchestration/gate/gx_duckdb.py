@@ -1,49 +1,8 @@
 """Great Expectations 1.x on DuckDB: the fix for empty metric results, and a GX session bound to our connection.
 
-The trap (upstream great_expectations issue #11579)
----------------------------------------------------
-With duckdb-engine, GX's SQL validation resolves no metric at all: ``resolve_metric_bundle`` fails with
-``IndexError: list index out of range`` and every expectation "fails" with an empty result. The cause is in how
-GX fetches results, not in the SQL:
-
-* ``SqlAlchemyExecutionEngine.execute_query`` runs the query inside ``with self.get_connection() as connection``
-  and returns the *unconsumed* ``CursorResult``; the caller calls ``fetchall()``/``fetchone()`` only after the
-  ``with`` block has closed the connection. For every dialect not listed in GX's
-  ``_PERSISTED_CONNECTION_DIALECTS`` (SQLite, SQL Server, BigQuery, Databricks) that means a fresh connection per
-  query, closed before the rows are read.
-* Closing a SQLAlchemy 2 connection ends its auto-begun transaction: a ``ROLLBACK`` on the DBAPI connection.
-* Drivers such as psycopg2 buffer the whole result client-side at execute time, so the rows survive that. In
-  duckdb-engine the "cursor" is the DuckDB connection itself, which holds exactly one pending result: the
-  ``ROLLBACK`` replaces it, and the late ``fetchall()`` returns ``[]``.
-
-The fix (small, no patching of GX's modules)
---------------------------------------------
-:class:`DuckDBExecutionEngine` subclasses GX's ``SqlAlchemyExecutionEngine`` and overrides only
-``get_connection``: like GX already does for SQLite, it keeps one connection open for the engine's lifetime, so no
-``ROLLBACK`` runs between a query and the fetch of its rows (a failed query is rolled back at once, so it cannot
-poison the metrics after it). ``close`` ends that connection. The connection's one transaction also gives a whole
-validation run a single consistent snapshot. :class:`DuckDBGateDatasource` is a GX ``SQLDatasource`` whose
-execution engine is that subclass (GX registers it as datasource type ``journeys_duckdb``).
-
-A second, smaller trap shows once column expectations run on a table outside schema ``main``: duckdb-engine's
-PostgreSQL-style inspector cannot reflect columns on DuckDB 2.0 (its query needs ``pg_catalog.pg_collation``), and
-GX's fallback, ``SELECT * FROM <table> LIMIT 1``, drops the schema. Each GX connection therefore puts the session's
-schema first on DuckDB's ``search_path``.
-
-:func:`gx_session` binds the datasource to the caller's DuckDB database via SQLAlchemy's ``creator``: each GX
-connection is a ``cursor()`` of the caller's connection (same database, in-memory or file, no second open of the
-file), wrapped in duckdb-engine's ``ConnectionWrapper``. Every query is SQL run inside DuckDB (pushdown); nothing
-is pulled into pandas. A cursor sees committed data only: commit before validating.
-
-Counting, not fetching
-----------------------
-GX's ``UnexpectedRowsExpectation`` resolves two metrics, each running the query: the count of unexpected rows and
-up to 200 of them as examples (shown only in the ``COMPLETE`` result format). The gate needs the count only, so
-:meth:`GXSession.validate` runs the suites' unexpected-rows expectations as :class:`UnexpectedRowsCount`: the same
-query, the same success criterion (no unexpected row), the count as ``observed_value``, one query instead of two.
-The suite files keep GX's standard ``unexpected_rows_expectation`` type.
-
-Requires ``duckdb-engine`` (pinned 0.17.0).
+GX's SQL validation returns empty metric results on duckdb-engine (upstream great_expectations#11579): the
+engine here keeps one connection for its lifetime so rows are fetched before any ROLLBACK. Why and how, and the
+other traps: ``docs/gx-on-duckdb.md``.
 """
 
 from __future__ import annotations

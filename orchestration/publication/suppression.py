@@ -1,4 +1,4 @@
-"""Disclosure control on long-format count cells, in DuckDB SQL.
+"""Disclosure control on long-format count cells, in DuckDB SQL: primary and secondary suppression.
 
 Input: a relation (table or view name) of count cells with at least these columns (others pass through):
 
@@ -12,48 +12,7 @@ Input: a relation (table or view name) of count cells with at least these column
 (``cell_group``, ``geography_level``, ``geography_code``, ``count_name``) must be unique.
 
 Output: a temp table with the input columns plus ``suppressed`` BOOLEAN (the caller publishes NULL for it).
-The rules (see the package docstring for the reasoning):
-
-1. Primary: a value from 1 to 4 is suppressed. Zeros (and values of 5 or more) are not.
-2. Secondary, one rule for every *constraint* ("a total and the parts that add up to it"):
-   - geography constraints: a region cell (total) and its LAs' cells (parts); England (total) and the regions
-     (parts), per cell group and count column;
-   - row constraints (optional, ``row_totals``: a mapping or a sequence of (total, parts)): within one row, a
-     total column and its part columns, e.g. ``new_presentations = retained + not_retained + pending``. An
-     identity applies to the cell groups that hold its total and at least one of its parts.
-
-   A constraint *needs protection* when exactly one of its cells (total or part) is suppressed: that cell could
-   be recovered by subtraction or addition. It is protected by suppressing its smallest non-zero unsuppressed part
-   (ties: geography code, then count column name); when no such part exists, its total (if not yet suppressed;
-   a zero total only in that last case, when its parts are all zeros and one of them is suppressed). When the
-   total is missing from the cells (no region row), the parts alone form the constraint.
-   Order: within a cell group (groups are independent and handled side by side), constraints are protected one
-   at a time in the order LAs within a region, rows, regions within England (then constraint id), re-checking
-   after every suppression, because a suppression made for one constraint often protects another too (fewer
-   cells are lost than when every needy constraint is protected at once), and can also leave another constraint
-   with a single suppressed cell. For speed, each pass protects one constraint per region at once (LA and row
-   constraints of different regions share no cell, so this gives the same result as strictly one at a time), and
-   a regions-within-England constraint only in a pass with nothing else to do. Each pass adds at least one cell,
-   so it ends.
-3. Tiny residual: a constraint whose suppressed cells are all parts (its total published) and add up to no more
-   than their number also needs protection. The published total minus the published parts gives their sum; when
-   it is 0, every one of them is 0 (counts are never negative), and when it equals their number they are all 1
-   (a reader who knows that suppressed counts are mostly 1 to 4 would conclude so). It is protected like a
-   constraint with one suppressed cell.
-4. Rates (optional, ``rate_inputs``): each entry is the set of count columns one rate of a row is derived from
-   (e.g. ``("retained", "not_retained")`` for ``retained / (retained + not_retained)``). When any of them is
-   suppressed in a row, every zero among them in that row is suppressed too: a published zero would give the
-   suppressed rate away (numerator 0 → 0%, the other part of the denominator 0 → 100%). Such a zero then takes
-   part in rules 2 and 3 like any other suppressed cell (it is never *picked* by rule 2, which takes non-zero
-   cells only).
-
-5. Room for zeros (``_zero_cover_sql``): a suppressed zero could still be pinned to 0 by combined constraints and
-   counts never being negative; each one (LA or region) gets a sibling area and a partner column, suppressed and
-   non-zero, so that a consistent alternative with the zero raised by 1 exists.
-6. Audit (``audit.determined_cells``): a suppressed cell that the constraints determine in combination gets one
-   more cell of its constraints suppressed.
-
-Rules 2–6 are repeated until nothing changes.
+The rules and their reasoning: ``docs/disclosure-control.md``.
 """
 
 from __future__ import annotations
