@@ -13,6 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+LA_REGIONS_CSV = SEEDS_DIR / "la_regions.csv"  # England's upper-tier LAs and their regions
 
 DEV_PSEUDONYM_KEY = "journeys-development-key-not-for-real-data"
 

@@ -30,8 +30,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.gate.rules import GATE_BATCHES as BATCH_KINDS
+from orchestration.settings import SEEDS_DIR
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 DATE_COLUMNS = ("dob", "refld", "triaged", "disd", "modst", "modend", "subst", "subend")
 _ISO_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 

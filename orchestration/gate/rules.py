@@ -25,10 +25,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+from orchestration.settings import EXPECTATIONS_DIR
 
 GATE_SUITES = ("file_structure", "row_validity", "date_logic", "episode_consistency")
 MARTS_SUITE = "marts_sanity"

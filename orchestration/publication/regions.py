@@ -6,11 +6,11 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.settings import SEEDS_DIR
+from orchestration.settings import LA_REGIONS_CSV
 
 ENGLAND_CODE = "E92000001"
 ENGLAND_NAME = "England"
-DEFAULT_LA_REGIONS = SEEDS_DIR / "la_regions.csv"
+DEFAULT_LA_REGIONS = LA_REGIONS_CSV
 GEO_TABLE = "_pub_geo"
 
 

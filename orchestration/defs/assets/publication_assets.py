@@ -8,11 +8,11 @@ import dagster as dg
 from orchestration.defs.assets.serving_assets import serving_snapshot
 from orchestration.defs.resources import JourneysConfig
 from orchestration.publish import publish_packs
-from orchestration.settings import SEEDS_DIR
+from orchestration.settings import LA_REGIONS_CSV
 
 
 def _english_regions() -> list[str]:
-    with (SEEDS_DIR / "la_regions.csv").open(encoding="utf-8") as handle:
+    with LA_REGIONS_CSV.open(encoding="utf-8") as handle:
         return sorted({r["region_code"] for r in csv.DictReader(handle) if r["region_code"].startswith("E12")})
 
 
