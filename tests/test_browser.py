@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from crafted_marts import JUNE, NE, make_marts
 from playwright.sync_api import Browser, sync_playwright
-from test_publication import JUNE, NE, _make_marts
 
 from orchestration.publication import ReleaseInfo, publish_region_pack
 from orchestration.settings import PROJECT_ROOT
@@ -118,7 +118,7 @@ def test_dagster_ui_draws_the_asset_graph_with_every_group(browser: Browser, web
 def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("packs")
     con = duckdb.connect()
-    _make_marts(con)
+    make_marts(con)
     release = ReleaseInfo(synthetic=True, status="synthetic data for demonstration")
     summary = publish_region_pack(con, NE, JUNE, out, months_back=2, release=release)
     con.close()

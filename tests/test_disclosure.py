@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from crafted_marts import MARTS_DDL
 from disclosure_attacker import attack, read_packs, regions_of
-from publication_codes import MARTS_DDL
 
 from orchestration.publication import publish_all_regions
 from orchestration.publication.audit import determined_cells

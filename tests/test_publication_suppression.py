@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from publication_codes import ENGLAND, LA1, LA2, LA3, LA4, LA5, NE, NW, NW_LA
+from crafted_marts import ENGLAND, LA1, LA2, LA3, LA4, LA5, NE, NW, NW_LA
 
 from orchestration.publication import (
     suppress_cells,
