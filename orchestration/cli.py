@@ -53,14 +53,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.settings import parse_as_of
 
-    for flag, env in (
-        ("landing", "JOURNEYS_LANDING"),
-        ("warehouse", "JOURNEYS_WAREHOUSE"),
-        ("serving", "JOURNEYS_SERVING"),
-    ):
-        value = getattr(args, flag)
-        if value:
-            os.environ[env] = str(Path(value).absolute())
     try:
         parse_as_of(args.as_of)
     except ValueError as exc:
@@ -68,8 +60,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.preflight import LandingError, preflight
     from orchestration.settings import paths
 
+    # --landing/--warehouse/--serving reach the run as its run config (JourneysConfig), not through os.environ
+    where = paths(args.landing, args.warehouse, args.serving)
+    locations = {
+        flag: str(getattr(where, flag)) if getattr(args, flag) else "" for flag in ("landing", "warehouse", "serving")
+    }
     try:
-        preflight(paths())  # before Dagster starts: nothing is written when the inputs or the key are wrong
+        preflight(where)  # before Dagster starts: nothing is written when the inputs or the key are wrong
     except LandingError as exc:
         raise UsageError(str(exc)) from exc
     except RuntimeError as exc:  # another key than the warehouse's, or no key in production
@@ -82,7 +79,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     from orchestration.pipeline import run_pipeline
 
-    outcome = run_pipeline(as_of=args.as_of or "", engine=args.engine, replace_serving=args.replace_serving)
+    outcome = run_pipeline(
+        as_of=args.as_of or "", engine=args.engine, replace_serving=args.replace_serving, **locations
+    )
     print(outcome.summary)
     if not outcome.success:
         return _fail(outcome.failure or "the run failed")

@@ -40,11 +40,15 @@ def run_pipeline(
     log_file: Path | None = None,
     engine: str = "duckdb",
     replace_serving: bool = False,
+    landing: str = "",
+    warehouse: str = "",
+    serving: str = "",
 ) -> RunOutcome:
     """Execute the job in-process (``engine``: where dbt runs, duckdb or spark). dbt's own console log (which
     dagster-dbt writes to stdout) goes to ``log_file`` (default: ``<warehouse dir>/logs/last_run.log``); progress
     lines go to stderr. ``replace_serving`` is the run config that lets the snapshot go back (see
-    :mod:`orchestration.serving`).
+    :mod:`orchestration.serving`). ``landing``, ``warehouse``, ``serving``: the run config's paths (blank: from the
+    environment, see :class:`orchestration.defs.resources.JourneysConfig`).
 
     The run records its process (pid, host) as tags; waiting for the writer slot is visible and bounded
     (:mod:`orchestration.writer_wait`). SIGINT / SIGTERM end the run as failed with its slot freed and raise
@@ -54,7 +58,7 @@ def run_pipeline(
     from orchestration.settings import paths
     from orchestration.writer_wait import writer_wait
 
-    log_file = log_file or paths().warehouse.parent / "logs" / "last_run.log"
+    log_file = log_file or paths(warehouse=warehouse or None).warehouse.parent / "logs" / "last_run.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     job = defs.resolve_job_def(job_name)
     run_id = make_new_run_id()
@@ -66,7 +70,16 @@ def run_pipeline(
     ):
         try:
             result = job.execute_in_process(
-                run_config=run_config({"as_of": as_of, "engine": engine, "replace_serving": replace_serving}),
+                run_config=run_config(
+                    {
+                        "as_of": as_of,
+                        "engine": engine,
+                        "replace_serving": replace_serving,
+                        "landing": landing,
+                        "warehouse": warehouse,
+                        "serving": serving,
+                    }
+                ),
                 instance=instance,
                 raise_on_error=False,
                 run_id=run_id,

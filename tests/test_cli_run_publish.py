@@ -19,7 +19,7 @@ import pytest
 
 from orchestration.synthetic import generate
 
-from factories import journeys_env
+from factories import journeys_env, journeys_places
 
 JOURNEYS = str(Path(sys.executable).parent / "journeys")
 
@@ -57,7 +57,15 @@ def test_plain_progress_has_a_line_per_step_with_counts_and_no_control_character
 
 
 def test_on_a_terminal_progress_is_drawn_live_with_rich(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    """Also: --landing/--warehouse/--serving win over the environment (they reach the run as its run config), here
+    pointed at places that do not exist."""
     root, _ = built
+    places = journeys_places(root)
+    flags = ["--landing", "--warehouse", "--serving"]
+    names = ["JOURNEYS_LANDING", "JOURNEYS_WAREHOUSE", "JOURNEYS_SERVING"]
+    elsewhere = root / "not_here"
+    env = {**_env(root), **{name: str(elsewhere / places[name].name) for name in names}}
+    args = [arg for flag, name in zip(flags, names, strict=True) for arg in (flag, str(places[name]))]
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))  # a 100-column terminal
     chunks: list[bytes] = []
@@ -76,7 +84,7 @@ def test_on_a_terminal_progress_is_drawn_live_with_rich(built: tuple[Path, subpr
     reader.start()
     try:
         result = subprocess.run(
-            [JOURNEYS, "run"], env=_env(root), stdout=subprocess.PIPE, stderr=slave, text=True, check=False
+            [JOURNEYS, "run", *args], env=env, stdout=subprocess.PIPE, stderr=slave, text=True, check=False
         )
     finally:
         os.close(slave)
@@ -89,6 +97,7 @@ def test_on_a_terminal_progress_is_drawn_live_with_rich(built: tuple[Path, subpr
     assert re.search(r"✓ journeys_dbt_assets .*? (\d+)/\1 +dbt nodes +\d:\d\d:\d\d", screen), screen[-3000:]
     assert re.search(r"journeys_dbt_assets .*? \d+/\d+ +dbt nodes", screen)
     assert re.search(r"✓ landing_submissions .*? (\d+)/\1 +files +\d:\d\d:\d\d", screen), screen[-3000:]
+    assert not elsewhere.exists(), "the run used the environment's places instead of its flags"
 
 
 def _regions_with_rows(serving: Path) -> set[str]:

@@ -68,7 +68,10 @@ def journeys_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, journeys: JourneysConfig
 ) -> Iterator[Any]:
     paths = journeys.paths()
-    os.environ["JOURNEYS_WAREHOUSE"] = str(paths.warehouse)  # read by profiles.yml in the dbt subprocess
+    # profiles.yml reads the warehouse path with env_var(). It stays an environment variable of this process:
+    # dagster-dbt's DbtCliResource.cli() takes no env for the subprocess (it copies os.environ) and renders the
+    # profile in this process too (the adapter handle), so run config cannot reach it any other way.
+    os.environ["JOURNEYS_WAREHOUSE"] = str(paths.warehouse)
     dbt_vars = {"as_of": journeys.as_of} if journeys.as_of else {}
     var_args = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     # One fixed target path (runs are serialised by the warehouse lock): partial parsing works from the second
