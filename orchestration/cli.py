@@ -77,7 +77,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "Never publish a serving database built this way.",
             file=sys.stderr,
         )
-    from orchestration.pipeline import run_pipeline
+    from orchestration.runner.pipeline import run_pipeline
 
     outcome = run_pipeline(
         as_of=args.as_of or "", engine=args.engine, replace_serving=args.replace_serving, **locations

@@ -22,7 +22,7 @@ from orchestration.defs.automation import (
     regional_publication_schedule,
 )
 from orchestration.defs.resources import journeys_resources
-from orchestration.progress import journeys_progress
+from orchestration.runner.progress import journeys_progress
 
 defs = dg.Definitions(
     assets=[landing_submissions, gated_submissions, journeys_dbt_assets, serving_snapshot, regional_publication_pack],

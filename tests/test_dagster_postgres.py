@@ -25,7 +25,7 @@ from dagster import DagsterInstance, build_sensor_context
 
 from orchestration.cli import main
 from orchestration.defs.automation import landing_sensor
-from orchestration.progress import run_config
+from orchestration.runner.progress import run_config
 from orchestration.settings import PROJECT_ROOT
 from orchestration.synthetic import generate
 

@@ -23,7 +23,7 @@ import duckdb
 import pytest
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
-from orchestration.runs import PID_TAG
+from orchestration.runner.launcher import PID_TAG
 from orchestration.settings import PROJECT_ROOT
 from orchestration.synthetic import generate
 from orchestration.warehouse import WRITER_POOL

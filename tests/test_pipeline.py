@@ -16,8 +16,8 @@ import pytest
 from dagster import DagsterInstance, SkipReason, build_schedule_context, build_sensor_context
 
 from orchestration.defs.automation import landing_sensor, regional_publication_schedule
-from orchestration.pipeline import run_pipeline
-from orchestration.progress import run_config
+from orchestration.runner.pipeline import run_pipeline
+from orchestration.runner.progress import run_config
 from orchestration.serving import FORBIDDEN_COLUMNS
 from orchestration.synthetic import generate
 

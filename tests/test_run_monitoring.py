@@ -19,7 +19,7 @@ from dagster._core.workspace.load_target import EmptyWorkspaceTarget
 from dagster._daemon.monitoring.concurrency import execute_concurrency_slots_iteration
 from dagster._daemon.monitoring.run_monitoring import execute_run_monitoring_iteration
 
-from orchestration.runs import JourneysRunLauncher, Owner, release_dead_claims
+from orchestration.runner.launcher import JourneysRunLauncher, Owner, release_dead_claims
 from orchestration.settings import PROJECT_ROOT
 from orchestration.warehouse import WRITER_POOL
 

@@ -23,9 +23,9 @@ import duckdb
 import pytest
 from dagster import DagsterInstance
 
-from orchestration.pipeline import run_pipeline
-from orchestration.progress import run_config
 from orchestration.pseudonymise import key_fingerprint
+from orchestration.runner.pipeline import run_pipeline
+from orchestration.runner.progress import run_config
 from orchestration.serving import ServingRefusedError, publish_snapshot
 from orchestration.serving_docs import docs_path, publish_docs
 from orchestration.settings import DBT_PROJECT_DIR

@@ -20,7 +20,7 @@ import pytest
 
 from orchestration.defs.assets.serving_assets import MARTS
 from orchestration.export_parquet import INSTALL_JAVA, RESTRICTED, require_spark
-from orchestration.pipeline import run_pipeline
+from orchestration.runner.pipeline import run_pipeline
 from orchestration.synthetic import generate
 
 from factories import environ, journeys_places

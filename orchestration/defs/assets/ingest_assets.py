@@ -6,8 +6,8 @@ from orchestration.defs.partitions import reporting_months, selected_months
 from orchestration.defs.resources import JourneysConfig
 from orchestration.ingest.run import ingest_landing
 from orchestration.preflight import preflight
-from orchestration.progress import step_progress
 from orchestration.pseudonymise import record_key
+from orchestration.runner.progress import step_progress
 from orchestration.warehouse import WRITER_POOL, connect
 
 

@@ -5,7 +5,7 @@ has no limit and only looks at a captured Ctrl-C / SIGTERM between steps, so a r
 forever. :func:`writer_wait` gives that loop, for the duration of one ``journeys run``, a concurrency context
 that on top of Dagster's own claim logic:
 
-- frees the claims of runs whose process is gone (:func:`orchestration.runs.release_dead_claims`);
+- frees the claims of runs whose process is gone (:func:`orchestration.runner.launcher.release_dead_claims`);
 - prints one line naming who holds the warehouse (run id, since when, pid and whether it is alive);
 - ends the wait after ``JOURNEYS_WRITER_WAIT_SECONDS`` with :class:`WriterBusy`, a one-line error;
 - stops the wait on a captured SIGINT / SIGTERM (the run is then marked failed by Dagster);
@@ -26,7 +26,7 @@ from dagster._core.execution.plan.instance_concurrency_context import InstanceCo
 from dagster._core.executor import in_process
 from dagster._utils.interrupts import check_captured_interrupt
 
-from orchestration.runs import holders, release_dead_claims
+from orchestration.runner.launcher import holders, release_dead_claims
 from orchestration.warehouse import WRITER_POOL, writer_wait_seconds
 
 CHECK_EVERY_SECONDS = 2.0  # how often a waiting run looks at the holders (and asks for the slot again)
@@ -96,7 +96,7 @@ def writer_wait(instance: DagsterInstance, run_id: str) -> Iterator[None]:
     if getattr(in_process, "InstanceConcurrencyContext", None) is not InstanceConcurrencyContext:
         raise RuntimeError(
             "dagster's in-process executor no longer uses InstanceConcurrencyContext (dagster was upgraded?); "
-            "check orchestration/writer_wait.py against the installed dagster before running"
+            "check orchestration/runner/writer_wait.py against the installed dagster before running"
         )
     release_dead_claims(instance, WRITER_POOL, exclude=run_id, say=say)
     in_process.InstanceConcurrencyContext = _WriterWaitContext  # type: ignore[misc]

@@ -12,8 +12,8 @@ from dagster._core.events import RunFailureReason
 from dagster._core.utils import make_new_run_id
 
 from orchestration.defs.partitions import full_range_tags
-from orchestration.progress import run_config
-from orchestration.runs import Owner
+from orchestration.runner.launcher import Owner
+from orchestration.runner.progress import run_config
 
 
 @dataclass(frozen=True)
@@ -51,12 +51,12 @@ def run_pipeline(
     environment, see :class:`orchestration.defs.resources.JourneysConfig`).
 
     The run records its process (pid, host) as tags; waiting for the writer slot is visible and bounded
-    (:mod:`orchestration.writer_wait`). SIGINT / SIGTERM end the run as failed with its slot freed and raise
+    (:mod:`orchestration.runner.writer_wait`). SIGINT / SIGTERM end the run as failed with its slot freed and raise
     :class:`RunInterrupted`."""
     from orchestration.definitions import defs
     from orchestration.defs.assets.dbt_invocation import stop_running_dbt
+    from orchestration.runner.writer_wait import writer_wait
     from orchestration.settings import paths
-    from orchestration.writer_wait import writer_wait
 
     log_file = log_file or paths(warehouse=warehouse or None).warehouse.parent / "logs" / "last_run.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +83,7 @@ def run_pipeline(
                 instance=instance,
                 raise_on_error=False,
                 run_id=run_id,
-                # every month (one single-run backfill over all partitions); who runs it (see orchestration.runs)
+                # every month (one single-run backfill over all partitions); who runs it (see runner.launcher)
                 tags={**full_range_tags(), **Owner.current().tags()},
             )
         finally:
