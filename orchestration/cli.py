@@ -23,6 +23,7 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    """``journeys generate``: write synthetic submissions, with a progress bar."""
     from rich.progress import Progress
 
     from orchestration.synthetic import generate
@@ -51,6 +52,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """``journeys run``: check the inputs, run the pipeline in-process and print its summary."""
     from orchestration.settings import parse_as_of
 
     try:
@@ -89,6 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """``journeys validate``: gate files in memory and print each one's verdict, writing nothing."""
     from orchestration.gate import validate_files
 
     paths = [Path(p) for p in args.files]
@@ -105,6 +108,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    """``journeys publish``: write the regional packs from the serving snapshot."""
     from rich.progress import Progress
 
     from orchestration.publication import PublicationError
@@ -129,6 +133,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``journeys`` command line (``spec/interfaces.md``)."""
     from orchestration.settings import ENGINES
 
     parser = argparse.ArgumentParser(prog="journeys", description=__doc__)
@@ -176,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     # SIGTERM (kill, systemd, a scheduler) stops a command exactly like Ctrl-C: cleanly, with one line. Set first
     # (the heavy imports come later), and explicitly: a shell starts background jobs with SIGINT ignored.
+    """Run one ``journeys`` command; its exit code (Ctrl-C and SIGTERM end it with one line and 130)."""
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, signal.default_int_handler)

@@ -17,11 +17,13 @@ from pathlib import Path
 
 
 def dagster_dev_argv(extra: list[str]) -> list[str]:
+    """The ``dagster dev`` command line for this project's definitions."""
     dagster = str(Path(sys.executable).parent / "dagster")
     return [dagster, "dev", "-m", "orchestration.definitions", *extra]
 
 
 def main(argv: list[str] | None = None) -> None:
+    """``make dev``: replace this process with ``dagster dev`` (so Ctrl-C reaches it directly)."""
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)  # inherited across exec; Python then installs KeyboardInterrupt
     args = dagster_dev_argv(sys.argv[1:] if argv is None else argv)

@@ -41,6 +41,7 @@ def key_fingerprint(key: bytes | None = None) -> str:
 
 
 def pipeline_version() -> str:
+    """The installed journeys version (``unknown`` from a source tree never installed)."""
     try:
         return version("journeys")
     except PackageNotFoundError:  # running from a source tree that was never installed
@@ -60,6 +61,7 @@ def recorded_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def verify_key(recorded: str | None, key: bytes, where: str) -> None:
+    """Raise KeyMismatchError when ``key`` is not the one ``recorded`` (if any) was made with."""
     if recorded is not None and recorded != key_fingerprint(key):
         raise KeyMismatchError(
             f"JOURNEYS_PSEUDONYM_KEY is not the key {where} was built with (key fingerprint {recorded[:12]}…, "
@@ -136,11 +138,14 @@ class Plugin(BasePlugin):
     is the one the warehouse recorded (so a dbt run on its own cannot recompute client keys under another key)."""
 
     def initialize(self, plugin_config: dict[str, Any]) -> None:
+        """Read the key once, when dbt loads the plugin."""
         self._key = pseudonym_key()
 
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
+        """Check the key against the warehouse's, then define the macro on the connection."""
         verify_key(recorded_fingerprint(conn), self._key, "this warehouse")
         define_macro(conn, self._key)
 
     def configure_cursor(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """Define the macro on each cursor too."""
         define_macro(cursor, self._key)

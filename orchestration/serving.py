@@ -53,6 +53,7 @@ class SnapshotInfo:
 
 
 def publish_snapshot(warehouse: Path, serving: Path, replace: bool = False) -> Snapshot:
+    """Copy the marts into a new serving file and swap it in atomically (refused if it would go back)."""
     serving.parent.mkdir(parents=True, exist_ok=True)
     for stale in serving.parent.glob(f"{serving.name}.tmp-*"):
         stale.unlink(missing_ok=True)

@@ -37,6 +37,7 @@ _TARGET = DBT_PROJECT_DIR / "target" / "serving_docs"  # fixed: dbt's partial pa
 
 
 def docs_path(serving: Path) -> Path:
+    """Where the dbt docs site of ``serving`` is published."""
     return serving.parent / DOCS_DIR_NAME / "index.html"
 
 

@@ -21,10 +21,12 @@ warnings.filterwarnings(
 
 
 def month_of(key: str) -> date:
+    """The reporting month (first day) of a partition key."""
     return date.fromisoformat(key)
 
 
 def key_of(month: date) -> str:
+    """The partition key of the month ``month`` falls in."""
     return month.replace(day=1).isoformat()
 
 

@@ -35,9 +35,11 @@ class JourneysConfig(dg.ConfigurableResource):  # type: ignore[type-arg]
     )
 
     def paths(self) -> Paths:
+        """The run's paths: this config's, else the environment's, else the defaults."""
         return paths(self.landing or None, self.warehouse or None, self.serving or None, self.publications or None)
 
     def as_of_date(self) -> date | None:
+        """``as_of`` as a month-end date, or None for the latest month."""
         return parse_as_of(self.as_of)
 
 

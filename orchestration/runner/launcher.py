@@ -53,15 +53,18 @@ class Owner:
 
     @classmethod
     def current(cls) -> Owner:
+        """This process."""
         return cls(socket.gethostname(), os.getpid(), _process_start(os.getpid()))
 
     @classmethod
     def from_tags(cls, tags: Mapping[str, str]) -> Owner | None:
+        """The process recorded in a run's tags, if any."""
         if HOST_TAG not in tags or not tags.get(PID_TAG, "").isdigit():
             return None
         return cls(tags[HOST_TAG], int(tags[PID_TAG]), tags.get(PID_START_TAG) or None)
 
     def tags(self) -> dict[str, str]:
+        """The run tags that record this process."""
         tags = {HOST_TAG: self.host, PID_TAG: str(self.pid)}
         if self.start:
             tags[PID_START_TAG] = self.start
@@ -83,6 +86,7 @@ class Owner:
         return not (self.start and now and now != self.start)  # a different process under a recycled pid
 
     def describe(self) -> str:
+        """``pid N on HOST, alive|gone|liveness unknown``."""
         state = {True: "alive", False: "gone", None: "liveness unknown"}[self.alive()]
         return f"pid {self.pid} on {self.host}, {state}"
 
@@ -96,6 +100,7 @@ class Holder:
     owner: Owner | None
 
     def describe(self) -> str:
+        """Who holds the slot, for the waiting line: run id, since when, its process."""
         started = f"started {self.since:%Y-%m-%d %H:%M:%S} UTC, " if self.since else ""
         process = self.owner.describe() if self.owner else "launched by Dagster, see the UI"
         return f"run {self.run_id} ({started}{process})"
@@ -178,9 +183,11 @@ class JourneysRunLauncher(DefaultRunLauncher):
 
     @property
     def supports_check_run_worker_health(self) -> bool:
+        """Run monitoring may ask this launcher about its runs' workers."""
         return True
 
     def check_run_worker_health(self, run: DagsterRun) -> CheckRunHealthResult:
+        """FAILED when the run's recorded process is gone, else RUNNING (a run is never failed on a guess)."""
         owner = Owner.from_tags(run.tags) or _worker_owner(self._instance, run)
         if owner is not None and owner.alive() is False:
             return CheckRunHealthResult(WorkerStatus.FAILED, f"the run's process ({owner.describe()}) is gone")

@@ -207,4 +207,5 @@ def journeys_progress(_: InitLoggerContext) -> logging.Logger:
 
 
 def run_config(journeys: dict[str, Any]) -> dict[str, Any]:
+    """The run config of ``journeys run``: the progress logger and the journeys resource's config."""
     return {"loggers": {"journeys_progress": {}}, "resources": {"journeys": {"config": journeys}}}

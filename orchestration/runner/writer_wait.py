@@ -38,6 +38,7 @@ class WriterBusy(Exception):
 
 
 def say(line: str) -> None:
+    """Print one ``journeys:`` line on stderr."""
     print(f"journeys: {line}", file=sys.stderr, flush=True)
 
 

@@ -32,6 +32,7 @@ if not dbt_project.manifest_path.exists():
 
 class JourneysTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        """dbt sources are the gated submissions; every other node keeps dagster-dbt's key."""
         if dbt_resource_props["resource_type"] == "source":
             return dg.AssetKey("gated_submissions")
         return super().get_asset_key(dbt_resource_props)
@@ -48,6 +49,7 @@ class JourneysTranslator(DagsterDbtTranslator):
         return "\n\n".join([text, "#### Columns\n" + "\n".join(columns)] if columns else [text])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """Seeds are group ``reference``; models are grouped by their layer folder."""
         fqn = dbt_resource_props.get("fqn", [])
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
