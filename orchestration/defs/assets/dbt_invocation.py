@@ -157,13 +157,18 @@ def _signal_trail() -> Iterator[Callable[[], bool]]:
 
 def _stop_dbt(invocation: DbtCliInvocation, reader: threading.Thread) -> None:
     """SIGINT to dbt (it cancels its queries and exits), kill it if it is still there after the grace time, and
-    let the reader thread see the end of its output."""
+    let the reader thread see the end of its output. A second Ctrl-C / SIGTERM meanwhile is held back until dbt is
+    gone (it would otherwise cut this short and leave dbt holding the warehouse file)."""
     process = invocation.process
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=DBT_STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    reader.join(timeout=DBT_STOP_SECONDS)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, set(_STOP_SIGNALS))
+    try:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=DBT_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        reader.join(timeout=DBT_STOP_SECONDS)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
