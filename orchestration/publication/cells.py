@@ -102,12 +102,18 @@ def out_table(table: MartTable) -> str:
     return f"_pub_out_{table.name}"
 
 
-def _published_sql(table: MartTable, region_code: str) -> str:
-    count_columns = []
+def _pivot_columns_sql(table: MartTable) -> list[str]:
+    """Each count back as a column from the suppressed cells: its value when published, and its flag."""
+    columns = []
     for c in table.count_names:
         this = f"split_part(count_name, '|', 1) = {quote(c)}"
-        count_columns.append(f"max(value) filter (where {this} and not suppressed) as {c}")
-        count_columns.append(f"coalesce(bool_or(suppressed) filter (where {this}), false) as {c}_suppressed")
+        columns.append(f"max(value) filter (where {this} and not suppressed) as {c}")
+        columns.append(f"coalesce(bool_or(suppressed) filter (where {this}), false) as {c}_suppressed")
+    return columns
+
+
+def _key_join_sql(table: MartTable) -> str:
+    """The join of the pivoted cells ``p`` back to their mart row ``t`` on the table's key columns."""
     key_join = [
         f"t.{table.period_column} = p.period_key",
         "t.geography_level = p.geography_level",
@@ -119,6 +125,11 @@ def _published_sql(table: MartTable, region_code: str) -> str:
         key_join.append(f"t.{table.period_type_column} = p.period_type_key")
     if table.category_column:
         key_join.append(f"t.{table.category_column} = p.category_key")
+    return " and ".join(key_join)
+
+
+def _published_values_sql(table: MartTable) -> list[str]:
+    """The published counts and rates with their flags; a rate is hidden when any of its inputs is."""
     values = []
     for c in table.count_names:
         values += [f"p.{c}", f"p.{c}_suppressed"]
@@ -128,12 +139,16 @@ def _published_sql(table: MartTable, region_code: str) -> str:
             f"case when {hidden} then null else {rate.published_sql('t')} end as {rate.name}",
             f"({hidden}) as {rate.name}_suppressed",
         ]
+    return values
+
+
+def _published_sql(table: MartTable, region_code: str) -> str:
     region = quote(region_code)
     return f"""
         with p as (
             select measure_key, period_type_key, period_key, geography_level, geography_code,
                    coalesce(split_part(count_name, '|', 2), '') as category_key,
-                   {", ".join(count_columns)}
+                   {", ".join(_pivot_columns_sql(table))}
             from {SUPPRESSED_TABLE}
             where table_name = {quote(table.name)}
               and (geography_level = 'national'
@@ -148,9 +163,9 @@ def _published_sql(table: MartTable, region_code: str) -> str:
                case t.geography_level when 'national' then {quote(ENGLAND_NAME)}
                                       when 'region' then r.region_name
                                       else g.la_name end as geography_name,
-               {", ".join(values)}
+               {", ".join(_published_values_sql(table))}
         from p
-        join marts.{table.name} as t on {" and ".join(key_join)}
+        join marts.{table.name} as t on {_key_join_sql(table)}
         left join {GEO_TABLE} as g on t.geography_level = 'la' and g.la_code = t.geography_code
         left join regions as r on t.geography_level = 'region' and r.region_code = t.geography_code
         {_provisional_join(table)}

@@ -98,7 +98,19 @@ def _file_entry(directory: Path, name: str, **extra: object) -> dict[str, object
     return {"name": name, **extra, "bytes": path.stat().st_size, "sha256": _sha256(path)}
 
 
-def _manifest(facts: PackFacts, files: list[FileFacts], directory: Path) -> dict[str, object]:
+DISCLOSURE_CONTROL: dict[str, str] = {
+    "primary": f"counts from {PRIMARY_MIN} to {PRIMARY_MAX} suppressed; rates suppressed with their inputs",
+    "secondary": "no constraint (region = its LAs, England = the regions, row total = its parts, substance "
+    "groups = all) is left with a single suppressed cell, or with suppressed parts that are all zeros: the "
+    "smallest other non-zero part is suppressed too (else the total)",
+    "rates": "when a rate is suppressed, zeros among its inputs are suppressed too (a zero numerator or a "
+    "zero other part of the denominator would give the rate away)",
+    "marker": "suppressed values are empty, with <column>_suppressed = true",
+}
+
+
+def _file_entries(facts: PackFacts, files: list[FileFacts], directory: Path) -> list[dict[str, object]]:
+    """One manifest entry per file of the pack: its size, checksum and, for data files, its rows and columns."""
     entries: list[dict[str, object]] = [
         _file_entry(
             directory,
@@ -112,8 +124,26 @@ def _manifest(facts: PackFacts, files: list[FileFacts], directory: Path) -> dict
     ]
     entries.append(_file_entry(directory, DICTIONARY_FILE, description="data dictionary: every column of every file"))
     entries.append(_file_entry(directory, "index.html", description="summary page with charts"))
-    fy_start, fy_end = facts.window.financial_year
+    return entries
+
+
+def _release(facts: PackFacts) -> dict[str, object]:
+    """The manifest's release block: dates, statistics status and who to contact."""
     release = facts.release
+    return {
+        "publication_date": facts.published.isoformat(),
+        "next_release_date": facts.next_release.isoformat(),
+        "statistics_status": release.status,
+        "synthetic_data": release.synthetic,
+        "statement": facts.status_statement,
+        "source": release.source,
+        "revisions_policy": release.revisions_policy,
+        "contact": release.contact,
+    }
+
+
+def _manifest(facts: PackFacts, files: list[FileFacts], directory: Path) -> dict[str, object]:
+    fy_start, fy_end = facts.window.financial_year
     manifest: dict[str, object] = {
         "pack_format": PACK_FORMAT,
         "generator": generator(),
@@ -129,16 +159,7 @@ def _manifest(facts: PackFacts, files: list[FileFacts], directory: Path) -> dict
             "year_to_date": fy_end > facts.data_as_of,
         },
         "data_as_of": facts.data_as_of.isoformat(),
-        "release": {
-            "publication_date": facts.published.isoformat(),
-            "next_release_date": facts.next_release.isoformat(),
-            "statistics_status": release.status,
-            "synthetic_data": release.synthetic,
-            "statement": facts.status_statement,
-            "source": release.source,
-            "revisions_policy": release.revisions_policy,
-            "contact": release.contact,
-        },
+        "release": _release(facts),
         "geographies": {
             "national": regions.ENGLAND_CODE,
             "region": facts.region_code,
@@ -148,17 +169,9 @@ def _manifest(facts: PackFacts, files: list[FileFacts], directory: Path) -> dict
         },
         "provisional_periods": facts.provisional,
         "indicators": [t.measure_name for t in facts.tables],
-        "files": entries,
+        "files": _file_entries(facts, files, directory),
         "suppressed_cells": sum(f.suppressed for f in files),
-        "disclosure_control": {
-            "primary": f"counts from {PRIMARY_MIN} to {PRIMARY_MAX} suppressed; rates suppressed with their inputs",
-            "secondary": "no constraint (region = its LAs, England = the regions, row total = its parts, substance "
-            "groups = all) is left with a single suppressed cell, or with suppressed parts that are all zeros: the "
-            "smallest other non-zero part is suppressed too (else the total)",
-            "rates": "when a rate is suppressed, zeros among its inputs are suppressed too (a zero numerator or a "
-            "zero other part of the denominator would give the rate away)",
-            "marker": "suppressed values are empty, with <column>_suppressed = true",
-        },
+        "disclosure_control": DISCLOSURE_CONTROL,
     }
     if facts.generated_at is not None:
         manifest["generated_at"] = facts.generated_at

@@ -100,8 +100,12 @@ COHORT_AXIS = "Month the treatment journeys started"
 
 def chart_specs(tables: Sequence[MartTable]) -> list[ChartSpec]:
     """The charts of a pack, v2 indicators included when their tables are published."""
-    names = {t.name for t in tables}
     by_name = {t.name: t for t in tables}
+    return _qs8_chart_specs(by_name[QS8]) + _v1_chart_specs() + _v2_chart_specs(set(by_name))
+
+
+def _qs8_chart_specs(qs8: MartTable) -> list[ChartSpec]:
+    """QS8 (a) and (b): one monthly chart each from the qs8_measures table."""
     specs = []
     for measure, name, y_title, denominator in (
         ("qs8a", QS8A_NAME, "% of people in treatment", "people in treatment in the month"),
@@ -114,7 +118,7 @@ def chart_specs(tables: Sequence[MartTable]) -> list[ChartSpec]:
     ):
         specs.append(
             ChartSpec(
-                by_name[QS8],
+                qs8,
                 Axes(name, y_title, MONTH_AXIS),
                 "numerator",
                 "denominator",
@@ -122,7 +126,12 @@ def chart_specs(tables: Sequence[MartTable]) -> list[ChartSpec]:
                 predicate=f"measure = '{measure}' and period_type = 'month'",
             )
         )
-    specs += [
+    return specs
+
+
+def _v1_chart_specs() -> list[ChartSpec]:
+    """Retention at 3 months and transfers, by cohort month."""
+    return [
         ChartSpec(
             RETENTION,
             Axes(RETENTION.measure_name.capitalize(), "% of retained + not retained", COHORT_AXIS),
@@ -139,6 +148,11 @@ def chart_specs(tables: Sequence[MartTable]) -> list[ChartSpec]:
             "transfers picked up + lost (transfers still within 21 days left out)",
         ),
     ]
+
+
+def _v2_chart_specs(names: set[str]) -> list[ChartSpec]:
+    """The NDTMS headline indicators (waiting times, successful completions) whose tables are published."""
+    specs = []
     if WAITING_TIMES.name in names:
         specs.append(
             ChartSpec(
@@ -195,16 +209,11 @@ def _charts(con: duckdb.DuckDBPyConnection, facts: PackFacts) -> list[Chart]:
     return charts
 
 
-def render_index(con: duckdb.DuckDBPyConnection, facts: PackFacts, files: Sequence[FileFacts]) -> str:
-    """The pack's index.html: headline tables, charts and the list of files."""
+def _headline_tables(con: duckdb.DuckDBPyConnection, facts: PackFacts, fy_note: str) -> list[report_data.HtmlTable]:
+    """The index's three headline tables: the latest month, the financial year, the latest 12-week cohort."""
     window = facts.window
     fy_start, _ = window.financial_year
     areas = Areas(facts.region_code, facts.region_name, facts.region_has_data, tuple(facts.las_with_data))
-    fy_note = (
-        f"Year to date: April to {month_label(facts.data_as_of)} only; the financial year is not complete."
-        if facts.fy_year_to_date
-        else ""
-    )
     # The latest cohort whose 12 weeks have passed by the end of the reporting month (inside the window).
     cohort = add_months(window.month, -min(3, window.months_back - 1))
     cohort_note = (
@@ -212,11 +221,22 @@ def render_index(con: duckdb.DuckDBPyConnection, facts: PackFacts, files: Sequen
         if f"{cohort:%Y-%m}" in facts.provisional.get(RETENTION.file_name, [])
         else ""
     )
-    tables = [
+    return [
         report_data.latest_month_table(con, areas, window.month),
         report_data.financial_year_table(con, areas, fy_start, facts.fy_label, fy_note),
         report_data.cohort_table(con, areas, cohort, cohort_note),
     ]
+
+
+def render_index(con: duckdb.DuckDBPyConnection, facts: PackFacts, files: Sequence[FileFacts]) -> str:
+    """The pack's index.html: headline tables, charts and the list of files."""
+    window = facts.window
+    fy_note = (
+        f"Year to date: April to {month_label(facts.data_as_of)} only; the financial year is not complete."
+        if facts.fy_year_to_date
+        else ""
+    )
+    tables = _headline_tables(con, facts, fy_note)
     release = facts.release
     return _template().render(
         facts=facts,

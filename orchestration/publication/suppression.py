@@ -110,19 +110,11 @@ def _partners(identities: Sequence[tuple[str, Sequence[str]]]) -> list[tuple[str
     return [(p, q) for p, groups in sorted(part_of.items()) if len(groups) == 1 for q in groups[0] if q != p]
 
 
-def _zero_cover_sql(out: str, partners: Sequence[tuple[str, str]]) -> str:
-    """SQL: give every suppressed zero (LA or region) room to move, so that it cannot be pinned to 0 by counts
-    never being negative. A zero z at area i, column c is covered by a sibling area j (same parent) and, when c is
-    a part of a row identity, a partner column c' of that identity, with (i, c'), (j, c) and (j, c') suppressed and
-    (i, c'), (j, c) non-zero: then z + 1, (i, c') − 1, (j, c) − 1, (j, c') + 1 is as consistent with everything
-    published as the truth. Without a partner column the sibling alone covers it. When not yet covered, the corner
-    cells of the best candidate (most already suppressed, then smallest values) are suppressed."""
-    pairs = " union all ".join(f"select {quote(p)} as count_name, {quote(q)} as partner" for p, q in partners)
-    pairs_sql = pairs or "select null::varchar as count_name, null::varchar as partner where false"
+def _zero_cover_options_sql(out: str) -> str:
+    """SQL CTEs ending in ``options``: every way to cover each suppressed zero ``zid``: a sibling ``sid`` with,
+    where the zero's column has a partner (CTE ``pairs``), the partner cells ``pid`` (same area) and ``spid``
+    (sibling), each with its value and whether it is already suppressed."""
     return f"""
-        update {out} set suppressed = true
-        where not suppressed and _cell_id in (
-            with pairs as ({pairs_sql}),
             z as (
                 select * from {out}
                 where suppressed and value = 0 and geography_level in ('la', 'region') and parent_code is not null
@@ -155,7 +147,24 @@ def _zero_cover_sql(out: str, partners: Sequence[tuple[str, str]]) -> str:
                 from siblings as sb join z on z._cell_id = sb.zid
                 where z.count_name not in (select count_name from pairs)
             ),
-            options as (select * from corners union all select * from lone),
+            options as (select * from corners union all select * from lone)
+    """
+
+
+def _zero_cover_sql(out: str, partners: Sequence[tuple[str, str]]) -> str:
+    """SQL: give every suppressed zero (LA or region) room to move, so that it cannot be pinned to 0 by counts
+    never being negative. A zero z at area i, column c is covered by a sibling area j (same parent) and, when c is
+    a part of a row identity, a partner column c' of that identity, with (i, c'), (j, c) and (j, c') suppressed and
+    (i, c'), (j, c) non-zero: then z + 1, (i, c') − 1, (j, c) − 1, (j, c') + 1 is as consistent with everything
+    published as the truth. Without a partner column the sibling alone covers it. When not yet covered, the corner
+    cells of the best option (most already suppressed, then smallest values) are suppressed."""
+    pairs = " union all ".join(f"select {quote(p)} as count_name, {quote(q)} as partner" for p, q in partners)
+    pairs_sql = pairs or "select null::varchar as count_name, null::varchar as partner where false"
+    return f"""
+        update {out} set suppressed = true
+        where not suppressed and _cell_id in (
+            with pairs as ({pairs_sql}),
+            {_zero_cover_options_sql(out)},
             uncovered as (
                 select * from options
                 where zid not in (select zid from options where p_sup and s_sup and sp_sup)

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
+from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult, JobDefinition
 from dagster._core.events import RunFailureReason
 from dagster._core.utils import make_new_run_id
 
@@ -44,22 +44,24 @@ def run_pipeline(
     warehouse: str = "",
     serving: str = "",
 ) -> RunOutcome:
-    """Execute the job in-process (``engine``: where dbt runs, duckdb or spark). dbt's own console log (which
-    dagster-dbt writes to stdout) goes to ``log_file`` (default: ``<warehouse dir>/logs/last_run.log``); progress
-    lines go to stderr. ``replace_serving`` is the run config that lets the snapshot go back (see
-    :mod:`orchestration.serving`). ``landing``, ``warehouse``, ``serving``: the run config's paths (blank: from the
-    environment, see :class:`orchestration.defs.resources.JourneysConfig`).
-
-    The run records its process (pid, host) as tags; waiting for the writer slot is visible and bounded
-    (:mod:`orchestration.runner.writer_wait`). SIGINT / SIGTERM end the run as failed with its slot freed and raise
-    :class:`RunInterrupted`."""
+    """Execute the job in-process; ``engine`` is where dbt runs (duckdb or spark), blank paths come from the
+    environment (:class:`orchestration.defs.resources.JourneysConfig`). dbt's console log goes to ``log_file``
+    (default ``<warehouse dir>/logs/last_run.log``), progress to stderr. SIGINT / SIGTERM end the run as failed,
+    its writer slot freed, and raise :class:`RunInterrupted` (README: "One writer at a time")."""
     from orchestration.definitions import defs
-    from orchestration.defs.assets.dbt_invocation import stop_running_dbt
     from orchestration.runner.writer_wait import writer_wait
     from orchestration.settings import paths
 
     log_file = log_file or paths(warehouse=warehouse or None).warehouse.parent / "logs" / "last_run.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    config = {
+        "as_of": as_of,
+        "engine": engine,
+        "replace_serving": replace_serving,
+        "landing": landing,
+        "warehouse": warehouse,
+        "serving": serving,
+    }
     job = defs.resolve_job_def(job_name)
     run_id = make_new_run_id()
     with (
@@ -68,26 +70,7 @@ def run_pipeline(
         contextlib.redirect_stdout(log),
         writer_wait(instance, run_id),
     ):
-        try:
-            result = job.execute_in_process(
-                run_config=run_config(
-                    {
-                        "as_of": as_of,
-                        "engine": engine,
-                        "replace_serving": replace_serving,
-                        "landing": landing,
-                        "warehouse": warehouse,
-                        "serving": serving,
-                    }
-                ),
-                instance=instance,
-                raise_on_error=False,
-                run_id=run_id,
-                # every month (one single-run backfill over all partitions); who runs it (see runner.launcher)
-                tags={**full_range_tags(), **Owner.current().tags()},
-            )
-        finally:
-            stop_running_dbt()  # an interrupted dbt step may not have stopped its dbt itself
+        result = _execute(job, instance, run_id, config)
     if _interrupted(result):
         raise RunInterrupted(
             f"interrupted; run {run_id} is marked failed and its hold on the warehouse released; the warehouse "
@@ -98,6 +81,25 @@ def run_pipeline(
     if failure:
         failure += f" (details: {log_file})"
     return RunOutcome(success=result.success, summary=_summary(result), failure=failure)
+
+
+def _execute(
+    job: JobDefinition, instance: DagsterInstance, run_id: str, config: dict[str, object]
+) -> ExecuteInProcessResult:
+    """One in-process execution of the job over every month, then stop any dbt an interrupted step left running."""
+    from orchestration.defs.assets.dbt_invocation import stop_running_dbt
+
+    try:
+        return job.execute_in_process(
+            run_config=run_config(config),
+            instance=instance,
+            raise_on_error=False,
+            run_id=run_id,
+            # every month (one single-run backfill over all partitions); who runs it (see runner.launcher)
+            tags={**full_range_tags(), **Owner.current().tags()},
+        )
+    finally:
+        stop_running_dbt()  # an interrupted dbt step may not have stopped its dbt itself
 
 
 def _materialisation_metadata(result: ExecuteInProcessResult, asset: str) -> dict[str, object]:

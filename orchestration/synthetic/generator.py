@@ -47,16 +47,7 @@ def generate(
     writer = SubmissionWriter(settings.out_dir, names, injector if settings.error_rate > 0 else None, flush_bytes)
     writer.create()
     job = Job(settings.seed, settings.providers, settings.start_month, settings.end_month)
-    done = episodes = 0
-    if progress is not None:
-        progress(0, settings.clients)
-    for result in run_batches(job, settings.clients, workers or default_workers(settings.clients)):
-        for key, count, text, rows in result.segments:
-            writer.add_months(key, count, text, rows)
-        done += result.people
-        episodes += result.episodes
-        if progress is not None:
-            progress(done, settings.clients)
+    episodes = _simulate(job, settings.clients, workers or default_workers(settings.clients), writer, progress)
     stats = writer.close()
     manifest = injector.write_manifest(settings.out_dir)
     return GenerateSummary(
@@ -75,3 +66,21 @@ def generate(
         faults_by_kind=injector.counts(),
         manifest=manifest,
     )
+
+
+def _simulate(
+    job: Job, clients: int, workers: int, writer: SubmissionWriter, progress: Callable[[int, int], None] | None
+) -> int:
+    """Simulate ``clients`` people in batches on ``workers`` processes, handing each month's rows to ``writer``;
+    the number of episodes simulated."""
+    done = episodes = 0
+    if progress is not None:
+        progress(0, clients)
+    for result in run_batches(job, clients, workers):
+        for key, count, text, rows in result.segments:
+            writer.add_months(key, count, text, rows)
+        done += result.people
+        episodes += result.episodes
+        if progress is not None:
+            progress(done, clients)
+    return episodes
