@@ -67,7 +67,7 @@ $(CHROMIUM):
 test: setup $(TEST_STAMP) system-packages $(CHROMIUM)
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/sqlfluff lint dbt_project  # config: dbt_project/.sqlfluff (jinja templater: no warehouse needed)
-	env -u DAGSTER_HOME $(BIN)/pytest  # never the developer's instance (tests/conftest.py makes sure too)
+	env -u DAGSTER_HOME $(BIN)/pytest -n auto --maxprocesses 4 --dist loadfile  # never the developer's instance (tests/conftest.py makes sure too); modules on parallel workers
 
 # Stops on Ctrl-C and SIGTERM however it was started (see orchestration/dev.py); DEV_ARGS e.g. '-p 3001'.
 dev: setup $(DAGSTER_HOME)/dagster.yaml
