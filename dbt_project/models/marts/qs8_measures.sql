@@ -10,23 +10,13 @@ with long as (
 aggregated as (
 
     select
-        period_type,
-        period_start,
-        period_end,
-        complete,
-        geography_level,
-        geography_code,
+        {{ qs8_grain_columns() }},
         measure,
         sum(case when numerator_flag then 1 else 0 end) as numerator,
         count(*) as denominator
     from long
     group by
-        period_type,
-        period_start,
-        period_end,
-        complete,
-        geography_level,
-        geography_code,
+        {{ qs8_grain_columns() }},
         measure
 
 )

@@ -26,11 +26,7 @@ episodes as (
 )
 
 select
-    periods.period_type,
-    periods.period_start,
-    periods.period_end,
-    periods.measure_end,
-    periods.complete,
+    {{ qs8_period_columns('periods') }},
     episodes.episode_key,
     episodes.client_key,
     episodes.provider_code,

@@ -83,11 +83,7 @@ sub_interventions as (
 )
 
 select
-    periods.period_type,
-    periods.period_start,
-    periods.period_end,
-    periods.measure_end,
-    periods.complete,
+    {{ qs8_period_columns('periods') }},
     sub_interventions.episode_key,
     sub_interventions.modality_id,
     sub_interventions.sub_id,

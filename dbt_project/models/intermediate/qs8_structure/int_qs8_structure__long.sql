@@ -27,18 +27,9 @@ receipts as (
 )
 
 select distinct
-    d.period_type,
-    d.period_start,
-    d.period_end,
-    d.complete,
-    d.geography_level,
-    d.geography_code,
+    {{ qs8_grain_columns('d') }},
     cast(r.sub_intervention_code as {{ dbt.type_string() }}) as intervention_code,
     d.client_key
 from areas_denominator as d
 inner join receipts as r
-    on d.period_type = r.period_type
-        and d.period_start = r.period_start
-        and d.geography_level = r.geography_level
-        and d.geography_code = r.geography_code
-        and d.client_key = r.client_key
+    on {{ qs8_same_client_unit('d', 'r') }}

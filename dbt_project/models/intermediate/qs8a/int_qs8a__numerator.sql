@@ -25,20 +25,11 @@ evidence as (
 )
 
 select
-    denominator.period_type,
-    denominator.period_start,
-    denominator.period_end,
-    denominator.complete,
-    denominator.geography_level,
-    denominator.geography_code,
+    {{ qs8_grain_columns('denominator') }},
     denominator.client_key
 from denominator
 where exists (
         select 1
         from evidence
-        where evidence.period_type = denominator.period_type
-            and evidence.period_start = denominator.period_start
-            and evidence.geography_level = denominator.geography_level
-            and evidence.geography_code = denominator.geography_code
-            and evidence.client_key = denominator.client_key
+        where {{ qs8_same_client_unit('evidence', 'denominator') }}
     )

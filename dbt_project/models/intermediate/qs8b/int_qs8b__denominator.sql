@@ -18,11 +18,6 @@ by_geography as (
 )
 
 select distinct
-    period_type,
-    period_start,
-    period_end,
-    complete,
-    geography_level,
-    geography_code,
+    {{ qs8_grain_columns() }},
     client_key
 from by_geography

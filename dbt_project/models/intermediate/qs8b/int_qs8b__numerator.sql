@@ -44,42 +44,24 @@ flag_evidence as (
 flagged as (
 
     select
-        denominator.period_type,
-        denominator.period_start,
-        denominator.period_end,
-        denominator.complete,
-        denominator.geography_level,
-        denominator.geography_code,
+        {{ qs8_grain_columns('denominator') }},
         denominator.client_key,
         exists(
             select 1
             from sub_intervention_evidence as evidence
-            where evidence.period_type = denominator.period_type
-                and evidence.period_start = denominator.period_start
-                and evidence.geography_level = denominator.geography_level
-                and evidence.geography_code = denominator.geography_code
-                and evidence.client_key = denominator.client_key
+            where {{ qs8_same_client_unit('evidence', 'denominator') }}
         ) as has_psychological_sub_intervention,
         exists(
             select 1
             from flag_evidence as evidence
-            where evidence.period_type = denominator.period_type
-                and evidence.period_start = denominator.period_start
-                and evidence.geography_level = denominator.geography_level
-                and evidence.geography_code = denominator.geography_code
-                and evidence.client_key = denominator.client_key
+            where {{ qs8_same_client_unit('evidence', 'denominator') }}
         ) as has_mh_psy_tx
     from denominator
 
 )
 
 select
-    period_type,
-    period_start,
-    period_end,
-    complete,
-    geography_level,
-    geography_code,
+    {{ qs8_grain_columns() }},
     client_key,
     cast(has_psychological_sub_intervention as {{ dbt.type_boolean() }}) as has_psychological_sub_intervention,
     cast(has_mh_psy_tx as {{ dbt.type_boolean() }}) as has_mh_psy_tx

@@ -1,0 +1,34 @@
+{# The QS8 grain: one row per reporting period and geography unit (measures.md "QS8"). A period is
+    (period_type, period_start, period_end, complete); a unit is (geography_level, geography_code).
+    Renders the six columns as a comma-separated list, each prefixed with `alias.` when one is given, for a
+    select or a group by. Callers add client_key (or measure) themselves, where the row is per client. #}
+{% macro qs8_grain_columns(alias=none) -%}
+    {{ qs8_column_list(
+        ['period_type', 'period_start', 'period_end', 'complete', 'geography_level', 'geography_code'], alias
+    ) }}
+{%- endmacro %}
+
+{# The columns of a QS8 period as the episode and sub-intervention rows carry them (int_qs8__periods without
+    as_of): measure_end = least(period_end, as_of) is what the overlap tests compare with. #}
+{% macro qs8_period_columns(alias=none) -%}
+    {{ qs8_column_list(['period_type', 'period_start', 'period_end', 'measure_end', 'complete'], alias) }}
+{%- endmacro %}
+
+{# "The same client at the same unit in the same period": the join predicate between two per-client QS8 rows
+    (a denominator row and its evidence, or a denominator and its numerator). period_end and complete follow
+    from (period_type, period_start), so they are not compared. `left` and `right` are table aliases. #}
+{% macro qs8_same_client_unit(left, right) -%}
+    {{ left }}.period_type = {{ right }}.period_type
+    and {{ left }}.period_start = {{ right }}.period_start
+    and {{ left }}.geography_level = {{ right }}.geography_level
+    and {{ left }}.geography_code = {{ right }}.geography_code
+    and {{ left }}.client_key = {{ right }}.client_key
+{%- endmacro %}
+
+{#- `columns` as a comma-separated list, one a line, each prefixed with `alias.` when one is given. -#}
+{% macro qs8_column_list(columns, alias=none) -%}
+    {%- set prefix = alias ~ '.' if alias else '' -%}
+    {%- for column in columns %}
+    {{ prefix }}{{ column }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
+{%- endmacro %}
