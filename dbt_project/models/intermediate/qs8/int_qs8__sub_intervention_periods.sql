@@ -1,4 +1,5 @@
-{# The overlap test uses effective_end from int_journeys__sub_interventions and measure_end from the periods. #}
+{# The overlap test uses effective_end from int_journeys__sub_interventions and measure_end from the periods; the
+    episode's client, geography and TRIAGED come with the sub-intervention (int_journeys__sub_interventions). #}
 
 with periods as (
 
@@ -44,20 +45,6 @@ codes as (
 
 ),
 
-episodes as (
-
-    select
-        episode_key,
-        client_key,
-        provider_code,
-        la_code,
-        region_code
-    from {{ ref('int_journeys__episodes') }}
-    where triage_date is not null
-        and client_key is not null
-
-),
-
 sub_interventions as (
 
     select
@@ -67,18 +54,18 @@ sub_interventions as (
         sub.sub_intervention_code,
         sub.sub_start,
         sub.effective_end,
-        episodes.client_key,
-        episodes.provider_code,
-        episodes.la_code,
-        episodes.region_code,
+        sub.client_key,
+        sub.provider_code,
+        sub.la_code,
+        sub.region_code,
         codes.in_formal_set,
         codes.in_psychological_set
     from {{ ref('int_journeys__sub_interventions') }} as sub
-    inner join episodes
-        on sub.episode_key = episodes.episode_key
     inner join codes
         on sub.sub_intervention_code = codes.sub_intervention_code
     where sub.sub_start is not null
+        and sub.triage_date is not null
+        and sub.client_key is not null
 
 )
 
