@@ -1,23 +1,22 @@
 {# Fan rows out to the four geography levels (measures.md "Geography"):
     national (E92000001, every row once), region, la and provider. Rows whose code is NULL at a level
     (e.g. an LA missing from reference.la_regions has no region) are left out of that level only.
-    `relation` is a CTE / relation name; `columns` the list of columns to carry through. #}
+    `relation` is a CTE / relation name; `columns` the list of columns to carry through. geography_level and
+    geography_code come out as strings (dbt.type_string()), the type every mart contract gives them. #}
 {% macro geography_levels(relation, columns, provider='provider_code', la='la_code', region='region_code') -%}
     {%- set carried = columns | join(', ') -%}
-    select 'national' as geography_level, '{{ var("national_code") }}' as geography_code, {{ carried }}
+    {%- set codes = {'national': "'" ~ var('national_code') ~ "'", 'region': region, 'la': la, 'provider': provider} -%}
+    {%- for level, code in codes.items() %}
+    select
+        cast('{{ level }}' as {{ dbt.type_string() }}) as geography_level,
+        cast({{ code }} as {{ dbt.type_string() }}) as geography_code,
+        {{ carried }}
     from {{ relation }}
-    union all
-    select 'region' as geography_level, {{ region }} as geography_code, {{ carried }}
-    from {{ relation }}
-    where {{ region }} is not null
-    union all
-    select 'la' as geography_level, {{ la }} as geography_code, {{ carried }}
-    from {{ relation }}
-    where {{ la }} is not null
-    union all
-    select 'provider' as geography_level, {{ provider }} as geography_code, {{ carried }}
-    from {{ relation }}
-    where {{ provider }} is not null
+    {%- if level != 'national' %}
+    where {{ code }} is not null
+    {%- endif %}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 {%- endmacro %}
 
 {#- numerator / denominator as DOUBLE; NULL when the denominator is 0. -#}

@@ -3,7 +3,7 @@
     Renders the six columns as a comma-separated list, each prefixed with `alias.` when one is given, for a
     select or a group by. Callers add client_key (or measure) themselves, where the row is per client. #}
 {% macro qs8_grain_columns(alias=none) -%}
-    {{ qs8_column_list(
+    {{ prefixed_columns(
         ['period_type', 'period_start', 'period_end', 'complete', 'geography_level', 'geography_code'], alias
     ) }}
 {%- endmacro %}
@@ -11,7 +11,7 @@
 {# The columns of a QS8 period as the episode and sub-intervention rows carry them (int_qs8__periods without
     as_of): measure_end = least(period_end, as_of) is what the overlap tests compare with. #}
 {% macro qs8_period_columns(alias=none) -%}
-    {{ qs8_column_list(['period_type', 'period_start', 'period_end', 'measure_end', 'complete'], alias) }}
+    {{ prefixed_columns(['period_type', 'period_start', 'period_end', 'measure_end', 'complete'], alias) }}
 {%- endmacro %}
 
 {# "The same client at the same unit in the same period": the join predicate between two per-client QS8 rows
@@ -23,12 +23,4 @@
     and {{ left }}.geography_level = {{ right }}.geography_level
     and {{ left }}.geography_code = {{ right }}.geography_code
     and {{ left }}.client_key = {{ right }}.client_key
-{%- endmacro %}
-
-{#- `columns` as a comma-separated list, one a line, each prefixed with `alias.` when one is given. -#}
-{% macro qs8_column_list(columns, alias=none) -%}
-    {%- set prefix = alias ~ '.' if alias else '' -%}
-    {%- for column in columns %}
-    {{ prefix }}{{ column }}{% if not loop.last %},{% endif %}
-    {%- endfor %}
 {%- endmacro %}

@@ -2,33 +2,21 @@
 
 with flags as (
     select
-        it.period_start,
-        it.period_end,
-        it.geography_level,
-        it.geography_code,
+        {{ completions_grain_columns('it') }},
         it.substance_group,
         case when completed.client_key is not null then 1 else 0 end as completed,
         case when completed.not_re_presented then 1 else 0 end as completed_not_re_presented,
         case when died.client_key is not null then 1 else 0 end as died
     from {{ ref('int_successful_completions__in_treatment') }} as it
     left join {{ ref('int_successful_completions__completed') }} as completed
-        on it.period_end = completed.period_end
-            and it.geography_level = completed.geography_level
-            and it.geography_code = completed.geography_code
-            and it.client_key = completed.client_key
+        on {{ completions_same_client_unit('it', 'completed') }}
     left join {{ ref('int_successful_completions__died') }} as died
-        on it.period_end = died.period_end
-            and it.geography_level = died.geography_level
-            and it.geography_code = died.geography_code
-            and it.client_key = died.client_key
+        on {{ completions_same_client_unit('it', 'died') }}
 ),
 
 by_group as (
     select
-        period_start,
-        period_end,
-        geography_level,
-        geography_code,
+        {{ completions_grain_columns() }},
         'all' as substance_group,
         completed,
         completed_not_re_presented,
@@ -36,10 +24,7 @@ by_group as (
     from flags
     union all
     select
-        period_start,
-        period_end,
-        geography_level,
-        geography_code,
+        {{ completions_grain_columns() }},
         substance_group,
         completed,
         completed_not_re_presented,
@@ -50,17 +35,16 @@ by_group as (
 
 counted as (
     select
-        period_start,
-        period_end,
-        geography_level,
-        geography_code,
+        {{ completions_grain_columns() }},
         substance_group,
         count(*) as in_treatment,
         sum(completed) as completed,
         sum(completed_not_re_presented) as completed_not_re_presented,
         sum(died) as died
     from by_group
-    group by period_start, period_end, geography_level, geography_code, substance_group
+    group by
+        {{ completions_grain_columns() }},
+        substance_group
 )
 
 select

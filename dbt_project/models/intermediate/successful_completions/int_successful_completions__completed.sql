@@ -25,11 +25,10 @@ by_geography as (
 )
 
 select
-    period_start,
-    period_end,
-    cast(geography_level as {{ dbt.type_string() }}) as geography_level,
-    cast(geography_code as {{ dbt.type_string() }}) as geography_code,
+    {{ completions_grain_columns() }},
     client_key,
     max(not_re_presented) = 1 as not_re_presented
 from by_geography
-group by period_start, period_end, geography_level, geography_code, client_key
+group by
+    {{ completions_grain_columns() }},
+    client_key

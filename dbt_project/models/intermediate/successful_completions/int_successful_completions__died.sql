@@ -22,9 +22,6 @@ by_geography as (
 )
 
 select distinct
-    period_start,
-    period_end,
-    cast(geography_level as {{ dbt.type_string() }}) as geography_level,
-    cast(geography_code as {{ dbt.type_string() }}) as geography_code,
+    {{ completions_grain_columns() }},
     client_key
 from by_geography

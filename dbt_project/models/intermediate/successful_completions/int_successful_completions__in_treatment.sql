@@ -51,10 +51,7 @@ ranked as (
 )
 
 select
-    period_start,
-    period_end,
-    cast(geography_level as {{ dbt.type_string() }}) as geography_level,
-    cast(geography_code as {{ dbt.type_string() }}) as geography_code,
+    {{ completions_grain_columns() }},
     client_key,
     substance_group
 from ranked
