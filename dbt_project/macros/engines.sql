@@ -102,8 +102,3 @@
 {% macro spark__cast(field, type) -%}
     cast({{ field }} as {{ 'string' if type | lower | trim == 'varchar' else type }})
 {%- endmacro %}
-
-{#- Spark SQL has no DOUBLE PRECISION spelling. -#}
-{% macro spark__qs8_type_double() -%}
-    double
-{%- endmacro %}

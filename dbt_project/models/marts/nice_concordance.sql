@@ -9,7 +9,7 @@ with classified as (
 
 by_geography as (
 
-    {{ qs8_geography_rows(
+    {{ geography_levels(
         'classified',
         ['journey_key', 'cohort_month', 'second_line_first']
     ) }}
@@ -38,6 +38,6 @@ select
     cast(geography_code as {{ dbt.type_string() }}) as geography_code,
     cast(journeys_with_psychosocial as {{ dbt.type_bigint() }}) as journeys_with_psychosocial,
     cast(second_line_first as {{ dbt.type_bigint() }}) as second_line_first,
-    {{ qs8_rate('second_line_first', 'journeys_with_psychosocial') }} as share
+    {{ safe_rate('second_line_first', 'journeys_with_psychosocial') }} as share
 from aggregated
 where journeys_with_psychosocial > 0

@@ -31,6 +31,6 @@ select
     cast(measure as {{ dbt.type_string() }}) as measure,
     cast(numerator as {{ dbt.type_bigint() }}) as numerator,
     cast(denominator as {{ dbt.type_bigint() }}) as denominator,
-    {{ qs8_rate('numerator', 'denominator') }} as rate
+    {{ safe_rate('numerator', 'denominator') }} as rate
 from aggregated
 where denominator > 0

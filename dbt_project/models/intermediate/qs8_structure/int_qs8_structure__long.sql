@@ -18,7 +18,7 @@ formal_sub_interventions as (
 
 receipts as (
 
-    {{ qs8_geography_rows(
+    {{ geography_levels(
         'formal_sub_interventions',
         ['period_type', 'period_start', 'client_key', 'sub_intervention_code'],
         levels=['region', 'la']

@@ -1,4 +1,4 @@
-{# Fans each episode-period out to its geography levels (qs8_geography_rows), then keeps distinct clients. #}
+{# Fans each episode-period out to its geography levels (geography_levels), then keeps distinct clients. #}
 
 with episode_periods as (
 
@@ -9,7 +9,7 @@ with episode_periods as (
 
 by_geography as (
 
-    {{ qs8_geography_rows(
+    {{ geography_levels(
         'episode_periods',
         ['period_type', 'period_start', 'period_end', 'complete', 'client_key']
     ) }}

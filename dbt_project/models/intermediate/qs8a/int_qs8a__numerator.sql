@@ -17,7 +17,7 @@ formal_sub_interventions as (
 
 evidence as (
 
-    {{ qs8_geography_rows(
+    {{ geography_levels(
         'formal_sub_interventions',
         ['period_type', 'period_start', 'client_key']
     ) }}

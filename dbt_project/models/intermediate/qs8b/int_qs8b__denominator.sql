@@ -10,7 +10,7 @@ with qualifying_episodes as (
 
 by_geography as (
 
-    {{ qs8_geography_rows(
+    {{ geography_levels(
         'qualifying_episodes',
         ['period_type', 'period_start', 'period_end', 'complete', 'client_key']
     ) }}

@@ -25,7 +25,7 @@ treated_elsewhere_episodes as (
 
 sub_intervention_evidence as (
 
-    {{ qs8_geography_rows(
+    {{ geography_levels(
         'psychological_sub_interventions',
         ['period_type', 'period_start', 'client_key']
     ) }}
@@ -34,7 +34,7 @@ sub_intervention_evidence as (
 
 flag_evidence as (
 
-    {{ qs8_geography_rows(
+    {{ geography_levels(
         'treated_elsewhere_episodes',
         ['period_type', 'period_start', 'client_key']
     ) }}
