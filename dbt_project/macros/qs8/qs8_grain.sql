@@ -14,13 +14,24 @@
     {{ prefixed_columns(['period_type', 'period_start', 'period_end', 'measure_end', 'complete'], alias) }}
 {%- endmacro %}
 
-{# "The same client at the same unit in the same period": the join predicate between two per-client QS8 rows
-    (a denominator row and its evidence, or a denominator and its numerator). period_end and complete follow
-    from (period_type, period_start), so they are not compared. `left` and `right` are table aliases. #}
-{% macro qs8_same_client_unit(left, right) -%}
+{# The key of the QS8 grain: (period_type, period_start) identifies a period (period_end and complete follow
+    from it) and (geography_level, geography_code) a unit. For a group by, or a select before one. #}
+{% macro qs8_key_columns(alias=none) -%}
+    {{ prefixed_columns(['period_type', 'period_start', 'geography_level', 'geography_code'], alias) }}
+{%- endmacro %}
+
+{# "The same unit in the same period": the join predicate on the key columns. `left` and `right` are table
+    aliases. #}
+{% macro qs8_same_unit(left, right) -%}
     {{ left }}.period_type = {{ right }}.period_type
     and {{ left }}.period_start = {{ right }}.period_start
     and {{ left }}.geography_level = {{ right }}.geography_level
     and {{ left }}.geography_code = {{ right }}.geography_code
+{%- endmacro %}
+
+{# "The same client at the same unit in the same period": the join predicate between two per-client QS8 rows
+    (a denominator row and its evidence, or a denominator and its numerator). #}
+{% macro qs8_same_client_unit(left, right) -%}
+    {{ qs8_same_unit(left, right) }}
     and {{ left }}.client_key = {{ right }}.client_key
 {%- endmacro %}

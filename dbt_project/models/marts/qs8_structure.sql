@@ -16,18 +16,12 @@ formal_set as (
 receipts as (
 
     select
-        period_type,
-        period_start,
-        geography_level,
-        geography_code,
+        {{ qs8_key_columns() }},
         intervention_code,
         count(distinct client_key) as clients
     from {{ ref('int_qs8_structure__long') }}
     group by
-        period_type,
-        period_start,
-        geography_level,
-        geography_code,
+        {{ qs8_key_columns() }},
         intervention_code
 
 )
@@ -44,8 +38,5 @@ select
 from areas
 cross join formal_set
 left join receipts
-    on areas.period_type = receipts.period_type
-        and areas.period_start = receipts.period_start
-        and areas.geography_level = receipts.geography_level
-        and areas.geography_code = receipts.geography_code
+    on {{ qs8_same_unit('areas', 'receipts') }}
         and formal_set.intervention_code = receipts.intervention_code
