@@ -23,10 +23,7 @@
 {# "The same unit in the same period": the join predicate on the key columns. `left` and `right` are table
     aliases. #}
 {% macro qs8_same_unit(left, right) -%}
-    {{ left }}.period_type = {{ right }}.period_type
-    and {{ left }}.period_start = {{ right }}.period_start
-    and {{ left }}.geography_level = {{ right }}.geography_level
-    and {{ left }}.geography_code = {{ right }}.geography_code
+    {{ columns_equal(left, right, ['period_type', 'period_start', 'geography_level', 'geography_code']) }}
 {%- endmacro %}
 
 {# "The same client at the same unit in the same period": the join predicate between two per-client QS8 rows

@@ -10,8 +10,5 @@
     successful-completions intermediates. period_start follows from period_end, so it is not compared.
     `left` and `right` are table aliases. #}
 {% macro completions_same_client_unit(left, right) -%}
-    {{ left }}.period_end = {{ right }}.period_end
-    and {{ left }}.geography_level = {{ right }}.geography_level
-    and {{ left }}.geography_code = {{ right }}.geography_code
-    and {{ left }}.client_key = {{ right }}.client_key
+    {{ columns_equal(left, right, ['period_end', 'geography_level', 'geography_code', 'client_key']) }}
 {%- endmacro %}
