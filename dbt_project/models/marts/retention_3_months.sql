@@ -2,7 +2,7 @@
 
 with journeys as (
     select
-        {{ month_start('start_date') }} as cohort_month,
+        cohort_month,
         provider_code,
         la_code,
         region_code,

@@ -2,7 +2,7 @@
 
 with journeys as (
     select
-        {{ month_start('journeys.start_date') }} as cohort_month,
+        journeys.cohort_month,
         journeys.provider_code,
         journeys.la_code,
         journeys.region_code,

@@ -46,7 +46,7 @@ journeys as (
 
     select
         journey_key,
-        start_date,
+        cohort_month,
         provider_code,
         la_code,
         region_code
@@ -56,7 +56,7 @@ journeys as (
 
 select
     journeys.journey_key,
-    {{ month_start('journeys.start_date') }} as cohort_month,
+    journeys.cohort_month,
     journeys.provider_code,
     journeys.la_code,
     journeys.region_code,

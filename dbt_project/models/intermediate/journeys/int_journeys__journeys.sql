@@ -106,6 +106,7 @@ select
     client_key,
     cast(journey_seq as {{ dbt.type_bigint() }}) as journey_seq,
     start_date,
+    {{ month_start('start_date') }} as cohort_month,
     end_date,
     cast(episode_count as {{ dbt.type_bigint() }}) as episode_count,
     cast(provider_count as {{ dbt.type_bigint() }}) as provider_count,
