@@ -17,13 +17,18 @@
 {# The key of the QS8 grain: (period_type, period_start) identifies a period (period_end and complete follow
     from it) and (geography_level, geography_code) a unit. For a group by, or a select before one. #}
 {% macro qs8_key_columns(alias=none) -%}
-    {{ prefixed_columns(['period_type', 'period_start', 'geography_level', 'geography_code'], alias) }}
+    {{ prefixed_columns(qs8_key_names(), alias) }}
+{%- endmacro %}
+
+{# The names of the key columns, as a list (qs8_key_columns and qs8_same_unit spell them out). #}
+{% macro qs8_key_names() -%}
+    {{ return(['period_type', 'period_start', 'geography_level', 'geography_code']) }}
 {%- endmacro %}
 
 {# "The same unit in the same period": the join predicate on the key columns. `left` and `right` are table
     aliases. #}
 {% macro qs8_same_unit(left, right) -%}
-    {{ columns_equal(left, right, ['period_type', 'period_start', 'geography_level', 'geography_code']) }}
+    {{ columns_equal(left, right, qs8_key_names()) }}
 {%- endmacro %}
 
 {# "The same client at the same unit in the same period": the join predicate between two per-client QS8 rows
