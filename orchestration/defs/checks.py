@@ -24,12 +24,13 @@ def rows_reconcile(journeys: JourneysConfig) -> dg.AssetCheckResult:
             from ingest.submissions s
             where s.status in ('accepted', 'partially_accepted', 'rejected', 'superseded') and s.rows_total is not null
               and (s.rows_total <> s.rows_accepted + s.rows_quarantined or s.rows_total <> rows_read)
+            limit 20
             """
         ).fetchall()
     return dg.AssetCheckResult(
         passed=not bad,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"submissions_not_reconciling": dg.MetadataValue.json([list(map(str, r)) for r in bad[:20]])},
+        metadata={"submissions_not_reconciling": dg.MetadataValue.json([list(map(str, r)) for r in bad])},
     )
 
 
