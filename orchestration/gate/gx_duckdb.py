@@ -15,11 +15,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import duckdb
-import great_expectations as gx
 from duckdb_engine import ConnectionWrapper
-from great_expectations.datasource.fluent import SQLDatasource
-from great_expectations.execution_engine import SqlAlchemyExecutionEngine
-from great_expectations.expectations import UnexpectedRowsExpectation
+
+from orchestration.gate.gx_import import defer_unused_dependencies
+
+defer_unused_dependencies()  # before GX's first import: see gx_import
+
+import great_expectations as gx  # noqa: E402
+from great_expectations.datasource.fluent import SQLDatasource  # noqa: E402
+from great_expectations.execution_engine import SqlAlchemyExecutionEngine  # noqa: E402
+from great_expectations.expectations import UnexpectedRowsExpectation  # noqa: E402
 
 if TYPE_CHECKING:
     import sqlalchemy
