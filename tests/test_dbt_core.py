@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -142,7 +143,7 @@ def _build_warehouse(path: Path) -> None:
         ])  # fmt: skip
 
 
-def _dbt(args: list[str], warehouse: Path, tmp: Path) -> subprocess.CompletedProcess:
+def _dbt(args: list[str], warehouse: Path, tmp: Path, expect_success: bool = True) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "JOURNEYS_WAREHOUSE": str(warehouse),
@@ -156,7 +157,8 @@ def _dbt(args: list[str], warehouse: Path, tmp: Path) -> subprocess.CompletedPro
         "--indirect-selection", "cautious",
     ]  # fmt: skip
     result = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    if expect_success:
+        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     return result
 
 
@@ -312,3 +314,23 @@ def test_explicit_as_of_leaves_later_months_out(built):
     assert _query(warehouse, "select count(*) from marts.episodes where episode_key = 'P002:N1'") == [(0,)]
     assert _query(warehouse, "select discharge_date from marts.episodes where episode_key = 'P002:A2'") == [(None,)]
     assert 8 not in {r[0] for r in _query(warehouse, "select submission_id from marts.submissions")}
+
+
+def test_not_null_columns_fails_on_a_null_and_names_the_column(built, tmp_path):
+    """The model-level ``not_null_columns`` test (one per model in place of one ``not_null`` per column) fails when
+    one of its columns holds a NULL, and its failing row names that column and counts the NULLs."""
+    warehouse, _, _ = built
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, copy)
+    with connect(copy) as con:
+        con.execute("update intermediate.int_journeys__journeys set start_date = null where journey_seq = 1")
+        nulls = con.execute("select count(*) from intermediate.int_journeys__journeys where start_date is null")
+        expected = nulls.fetchall()[0][0]
+    assert expected > 0
+    test = "not_null_columns_int_journeys__journeys"
+    result = _dbt(["test", "--select", test, "--store-failures"], copy, tmp_path, expect_success=False)
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert f"Failure in test {test}" in result.stdout, result.stdout[-3000:]
+    stored = _query(copy, f"select table_schema from information_schema.tables where table_name = '{test}'")
+    assert len(stored) == 1, stored
+    assert _query(copy, f"select column_name, null_rows from {stored[0][0]}.{test}") == [("start_date", expected)]
