@@ -70,3 +70,15 @@ def test_dbt_source_tests_are_checks_of_the_gate_not_stray_observations() -> Non
     graph = defs.resolve_asset_graph()
     names = {k.name for k in graph.asset_check_keys if k.asset_key == AssetKey("gated_submissions")}
     assert "source_unique_ingest_submissions_submission_id" in names
+
+
+def test_dbt_resource_knows_the_version_dbt_itself_reports() -> None:
+    """The dbt resource answers dagster-dbt's version question without a ``dbt --version`` subprocess per run; the
+    answer must be what that subprocess (dagster-dbt's own way, run here for real) says."""
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.defs.resources import VenvDbtCliResource, journeys_resources
+
+    resource = journeys_resources()["dbt"]
+    assert isinstance(resource, VenvDbtCliResource)
+    assert resource._cli_version == DbtCliResource._cli_version.func(resource)  # type: ignore[attr-defined]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import sys
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
+from packaging import version
 from pydantic import Field
 
 from orchestration.defs.dbt_manifest import dbt_project
@@ -43,11 +46,24 @@ class JourneysConfig(dg.ConfigurableResource):  # type: ignore[type-arg]
         return parse_as_of(self.as_of)
 
 
+class VenvDbtCliResource(DbtCliResource):
+    """dagster-dbt's dbt CLI resource, for the dbt-core installed in this environment.
+
+    dagster-dbt asks the executable for its version (``dbt --version``, a subprocess that spends ~3 s importing
+    dbt) on every invocation. The executable here is this environment's dbt-core, so its package metadata gives
+    the same version at no cost (``tests/test_definitions.py`` compares the two).
+    """
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+
 def journeys_resources() -> dict[str, object]:
     """The resources every asset gets: ``journeys`` (this run's configuration) and ``dbt`` (the venv's dbt CLI)."""
     return {
         "journeys": JourneysConfig(),
-        "dbt": DbtCliResource(
+        "dbt": VenvDbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.profiles_dir),
             dbt_executable=str(Path(sys.executable).parent / "dbt"),  # the venv's dbt, PATH or not
