@@ -53,6 +53,30 @@ def test_second_run_loads_nothing_and_renamed_copy_is_duplicate(
     assert warehouse.execute("select count(*) from raw.submission_rows").fetchone() == (1,)
 
 
+def test_files_logged_before_are_not_read_again_unless_they_change(
+    landing: Path, warehouse: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run reads only files it has not logged with their current size and modification time: the cost of a run
+    follows the new files, not everything the landing directory has accumulated."""
+    first = write_submission(landing / "P0001" / "P0001_2025-01.csv", [row()])
+    write_submission(landing / "P0002_2025-01.csv", [row(agncy="P0002")])
+    assert ingest_landing(warehouse, landing).loaded == 2
+    read: list[str] = []
+    real_scan = run.scan_file
+    monkeypatch.setattr(run, "scan_file", lambda path: read.append(path.name) or real_scan(path))
+    again = ingest_landing(warehouse, landing)
+    assert (again.files_seen, again.already_logged, again.new_files, read) == (2, 2, 0, [])
+    os.utime(first, (1_800_000_000, 1_800_000_000))  # touched: read again, same bytes, still nothing new
+    touched = ingest_landing(warehouse, landing)
+    assert (touched.already_logged, touched.new_files, read) == (2, 0, ["P0001_2025-01.csv"])
+    changed = first.read_text(encoding="utf-8").replace("S1", "S9")  # same size, other content
+    first.write_text(changed, encoding="utf-8")
+    os.utime(first, (1_800_000_100, 1_800_000_100))
+    rewritten = ingest_landing(warehouse, landing)
+    assert (rewritten.loaded, rewritten.already_logged) == (1, 1)
+    assert [r[1] for r in _log(warehouse)] == ["loaded", "loaded", "loaded"]
+
+
 def test_same_bytes_for_another_month_is_a_new_submission(landing: Path, warehouse: duckdb.DuckDBPyConnection) -> None:
     first = write_submission(landing / "P0001_2025-01.csv", [row()])
     (landing / "P0001_2025-02.csv").write_bytes(first.read_bytes())

@@ -3,6 +3,8 @@
 Two phases.
 
 1. Triage, in discovery order on the caller's connection: name, SHA-256, UTF-8 check, already seen, duplicate.
+   A file logged before with the same path, size and modification time (one query for all files) is already
+   seen without being read, so a run's cost follows the new files, not everything the landing directory holds.
    Every outcome that loads nothing (seen, duplicate, rejected before reading) is logged here, and each file to
    load gets its submission id, so ids follow discovery order whatever the load order. A byte-identical copy of
    a file loaded in this same pass is held back and logged as its ``duplicate`` after the loads.
@@ -123,8 +125,9 @@ def ingest_landing(
     planned: set[tuple[str, date, str]] = set()
     files = list(discover(landing))
     counter = _Counter(len(files), progress)
+    unchanged = submissions_log.unchanged_since_logged(con, files)
     for file in files:
-        load = _triage(con, file, as_of, months, summary, planned)
+        load = _triage(con, file, as_of, months, summary, planned, unchanged)
         if load is _HELD_BACK:
             held_back.append(file)
         elif isinstance(load, _Load):
@@ -134,7 +137,7 @@ def ingest_landing(
             counter.tick()
     _load_in_lanes(con, loads, summary, group_rows, workers or default_workers(), counter)
     for file in held_back:  # the file it copies is logged now
-        _triage(con, file, as_of, months, summary, set())
+        _triage(con, file, as_of, months, summary, set(), set())
         counter.tick()
     return summary
 
@@ -163,9 +166,11 @@ def _triage(
     months: set[date] | None,
     summary: IngestSummary,
     planned: set[tuple[str, date, str]],
+    unchanged: set[str],
 ) -> _Load | object | None:
     """Log a file that loads nothing and return None; return a :class:`_Load` for a file to load, or
-    ``_HELD_BACK`` for a byte-identical copy of a file ``planned`` for loading in this pass."""
+    ``_HELD_BACK`` for a byte-identical copy of a file ``planned`` for loading in this pass. A file in
+    ``unchanged`` (logged before with this size and modification time) is already seen and is not read."""
     name: FileName | None = None
     name_problem: str | None = None
     try:
@@ -179,6 +184,9 @@ def _triage(
         summary.skipped_after_as_of += as_of is not None and name.reporting_month > as_of
         return None
     summary.files_seen += 1
+    if file.relative_name in unchanged:
+        summary.already_logged += 1
+        return None
     scan = scan_file(file.path)
     if submissions_log.already_seen(con, file, scan.sha256):
         summary.already_logged += 1

@@ -1,7 +1,8 @@
 """The submissions log (``ingest.submissions``): what was received, and what became of it.
 
 A submission is identified by (provider, reporting month, SHA-256). Rules (submission-format.md):
-- a file already logged under the same relative path with the same bytes has been seen: nothing happens;
+- a file already logged under the same relative path with the same bytes has been seen: nothing happens (one
+  logged with the same path, size and modification time is taken as seen without being read again);
 - the same bytes for the same provider and month, under any name, are a ``duplicate`` and load nothing;
 - several different usable files for one provider and month: the one received last wins as a whole, the
   others become ``superseded`` (a rejected file replaces nothing).
@@ -16,6 +17,28 @@ import duckdb
 from orchestration.ingest.landing import LandingFile
 from orchestration.ingest.naming import FileName
 from orchestration.ingest.scan import FileScan
+
+
+def unchanged_since_logged(con: duckdb.DuckDBPyConnection, files: list[LandingFile]) -> set[str]:
+    """The relative names of ``files`` logged before with the same size and modification time, in one query.
+
+    Those are taken as already seen without reading them (rsync's quick check): otherwise every run would hash
+    every file ever landed, a cost growing with the landing directory rather than with what is new. A file whose
+    content changes gets a new modification time (or size), so it is read and judged again.
+    """
+    if not files:
+        return set()
+    rows = con.execute(
+        "select f.name from (select unnest($names) as name, unnest($sizes) as size, unnest($times) as received_at) f "
+        "where exists (select 1 from ingest.submissions s where s.file_name = f.name and s.file_size = f.size "
+        "and s.received_at = f.received_at)",
+        {
+            "names": [f.relative_name for f in files],
+            "sizes": [f.size for f in files],
+            "times": [f.received_at for f in files],
+        },
+    ).fetchall()
+    return {str(r[0]) for r in rows}
 
 
 def already_seen(con: duckdb.DuckDBPyConnection, file: LandingFile, sha256: str) -> bool:
