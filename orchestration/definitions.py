@@ -21,6 +21,7 @@ from orchestration.defs.automation import (
     regional_publication_job,
     regional_publication_schedule,
 )
+from orchestration.defs.executor import journeys_executor
 from orchestration.defs.resources import journeys_resources
 from orchestration.runner.progress import journeys_progress
 
@@ -32,4 +33,5 @@ defs = dg.Definitions(
     sensors=[landing_sensor],
     loggers={"journeys_progress": journeys_progress},
     resources=journeys_resources(),
+    executor=journeys_executor,
 )

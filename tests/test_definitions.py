@@ -82,3 +82,16 @@ def test_dbt_resource_knows_the_version_dbt_itself_reports() -> None:
     resource = journeys_resources()["dbt"]
     assert isinstance(resource, VenvDbtCliResource)
     assert resource._cli_version == DbtCliResource._cli_version.func(resource)  # type: ignore[attr-defined]
+
+
+def test_launched_runs_fork_their_steps_from_a_preloaded_server() -> None:
+    """Dagster-launched runs (UI, sensor, schedule) start steps with ``forkserver``, preloading the definitions and
+    GX once per run. Python ignores a preload module that fails to import, so each must resolve."""
+    import importlib.util
+
+    from orchestration.defs.executor import PRELOADED
+
+    for job in ("journeys_pipeline", "regional_publication"):
+        executor = defs.resolve_job_def(job).executor_def
+        assert executor.name == "journeys_multiprocess", (job, executor.name)
+    assert all(importlib.util.find_spec(module) is not None for module in PRELOADED)
