@@ -20,15 +20,17 @@ def _in_fresh_python(code: str) -> dict[str, object]:
 
 
 def test_gx_loads_without_scipy_stats_and_altair() -> None:
+    """Neither package is loaded by GX's import; ``find_spec`` still answers for them (and loads nothing)."""
     found = _in_fresh_python(
-        "import json, sys\n"
+        "import importlib.util, json, sys\n"
         "import orchestration.gate.gx_duckdb\n"
         "from orchestration.gate.gx_import import is_deferred\n"
-        "print(json.dumps({'gx': 'great_expectations' in sys.modules,\n"
+        "specs = [importlib.util.find_spec(name).name for name in ('scipy.stats', 'altair')]\n"
+        "print(json.dumps({'gx': 'great_expectations' in sys.modules, 'specs': specs,\n"
         "    'deferred': [is_deferred('scipy.stats'), is_deferred('altair')],\n"
         "    'loaded': [m for m in sys.modules if m.startswith(('scipy.stats.', 'altair.'))]}))\n"
     )
-    assert found == {"gx": True, "deferred": [True, True], "loaded": []}
+    assert found == {"gx": True, "specs": ["scipy.stats", "altair"], "deferred": [True, True], "loaded": []}
 
 
 def test_deferred_modules_work_when_used() -> None:

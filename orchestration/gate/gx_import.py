@@ -11,6 +11,7 @@ same when it does. Measured in ``docs/gx-on-duckdb.md``; the proof: ``tests/test
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import sys
 import types
@@ -33,19 +34,25 @@ def _real(placeholder: _Deferred) -> types.ModuleType:
     return importlib.import_module(name)
 
 
-def _installed(name: str) -> bool:
+def _spec(name: str) -> importlib.machinery.ModuleSpec | None:
     try:
-        return importlib.util.find_spec(name) is not None
+        return importlib.util.find_spec(name)
     except ModuleNotFoundError:  # the parent package is missing
-        return False
+        return None
 
 
 def defer_unused_dependencies(names: tuple[str, ...] = DEFERRED) -> list[str]:
-    """Put placeholders for ``names`` not imported yet (and installed) in ``sys.modules``; returns those deferred."""
+    """Put placeholders for ``names`` not imported yet (and installed) in ``sys.modules``; returns those deferred.
+
+    A placeholder carries the real module's spec, so ``importlib.util.find_spec`` answers for it as for the module.
+    """
     deferred = []
     for name in names:
-        if name not in sys.modules and _installed(name):
-            sys.modules[name] = _Deferred(name)
+        spec = None if name in sys.modules else _spec(name)
+        if spec is not None:
+            placeholder = _Deferred(name)
+            placeholder.__spec__ = spec
+            sys.modules[name] = placeholder
             deferred.append(name)
     return deferred
 
