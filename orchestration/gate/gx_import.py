@@ -1,11 +1,6 @@
-"""Importing Great Expectations without the packages it loads only for expectations the gate never runs.
-
-GX's package import loads every core expectation class. One of them, ``expect_column_kl_divergence_to_be_less_than``,
-imports ``scipy.stats`` and ``altair`` at module level, for its statistics and its charts: about 1.2 s of CPU of
-the ~4 s GX import, paid by every process that gates (a run's gate step, ``journeys validate``). No gate suite
-uses that expectation. :func:`defer_unused_dependencies` registers those two modules as placeholders that import
-the real module on their first attribute access, so they cost nothing unless something uses them, and behave the
-same when it does. Measured in ``docs/gx-on-duckdb.md``; the proof: ``tests/test_gate_gx_import.py``.
+"""Importing Great Expectations without ``scipy.stats`` and ``altair``, which it loads only for an expectation no
+gate suite uses: placeholders that import the real module on first use. Why and what it saves:
+``docs/gx-on-duckdb.md``; the proof: ``tests/test_gate_gx_import.py``.
 """
 
 from __future__ import annotations
